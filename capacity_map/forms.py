@@ -1,0 +1,20 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    """Staff sign-in, laid out with the GOV.UK Design System."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Username"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("username", field_width=20),
+            Field.text("password", field_width=20),
+            Submit("submit", "Sign in"),
+        )
+        self.helper.label_size = Size.SMALL

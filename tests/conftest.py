@@ -1,0 +1,125 @@
+"""Shared fixtures: small factories for each model, as plain functions."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from organisations.models import Organisation, Ward
+from services.models import ServiceArea, ServiceCategory
+from surveys.models import Interest, Survey
+from surveys.services import COUNCIL_OFFICERS
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture
+def make_category(db):
+    def make(**kwargs):
+        n = next(_sequence)
+        defaults = {"name": f"Category {n}", "slug": f"category-{n}", "position": n}
+        return ServiceCategory.objects.create(**{**defaults, **kwargs})
+
+    return make
+
+
+@pytest.fixture
+def make_service(db, make_category):
+    def make(**kwargs):
+        n = next(_sequence)
+        if "category" not in kwargs:
+            kwargs["category"] = make_category()
+        defaults = {"name": f"Service {n}", "slug": f"service-{n}", "risk_tier": "low"}
+        return ServiceArea.objects.create(**{**defaults, **kwargs})
+
+    return make
+
+
+@pytest.fixture
+def make_ward(db):
+    def make(**kwargs):
+        n = next(_sequence)
+        defaults = {"name": f"Ward {n}", "gss_code": f"E05{n:06d}", "code_year": 2024}
+        return Ward.objects.create(**{**defaults, **kwargs})
+
+    return make
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(wards=(), **kwargs):
+        n = next(_sequence)
+        defaults = {
+            "name": f"Organisation {n}",
+            "slug": f"organisation-{n}",
+            "org_type": Organisation.OrgType.COMMUNITY_GROUP,
+            "status": Organisation.Status.APPROVED,
+            "contact_email": f"contact{n}@example.org",
+        }
+        organisation = Organisation.objects.create(**{**defaults, **kwargs})
+        if wards:
+            organisation.wards.set(wards)
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_survey(db):
+    def make(**kwargs):
+        n = next(_sequence)
+        now = timezone.now()
+        defaults = {
+            "title": f"Round {n}",
+            "slug": f"round-{n}",
+            "kind": Survey.Kind.ORGANISATION_CAPACITY,
+            "opens_at": now - datetime.timedelta(days=10),
+            "closes_at": now + datetime.timedelta(days=20),
+        }
+        return Survey.objects.create(**{**defaults, **kwargs})
+
+    return make
+
+
+@pytest.fixture
+def make_interest(db, make_survey, make_organisation, make_service):
+    def make(**kwargs):
+        if "survey" not in kwargs:
+            kwargs["survey"] = make_survey()
+        if "organisation" not in kwargs:
+            kwargs["organisation"] = make_organisation()
+        if "service_area" not in kwargs:
+            kwargs["service_area"] = make_service()
+        defaults = {
+            "delivers": True,
+            "co_governs": False,
+            "involvement": Interest.Involvement.DELIVER_PART,
+            "readiness": Interest.Readiness.READY_NOW,
+        }
+        return Interest.objects.create(**{**defaults, **kwargs})
+
+    return make
+
+
+@pytest.fixture
+def officer(db, django_user_model):
+    user = django_user_model.objects.create_user(
+        username="officer", email="officer@example.gov.uk", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=COUNCIL_OFFICERS))
+    return user
+
+
+@pytest.fixture
+def admin_user_(db, django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="curator", email="curator@example.gov.uk", password=None
+    )
+
+
+@pytest.fixture
+def admin_client_(client, admin_user_):
+    client.force_login(admin_user_)
+    return client
