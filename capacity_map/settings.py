@@ -40,6 +40,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Ashwick Borough Council")
 SERVICE_NAME = "Capacity Map"
+# Where residents and groups write about their data or about accessibility.
+COUNCIL_CONTACT_EMAIL = os.environ.get("COUNCIL_CONTACT_EMAIL", "capacity-map@ashwick.example.org")
 # org-id.guide has no list for unregistered groups, so they get a council-internal identifier.
 ORG_ID_INTERNAL_PREFIX = os.environ.get("ORG_ID_INTERNAL_PREFIX", "XI-CAPMAP")
 

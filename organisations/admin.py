@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from import_export.admin import ImportExportModelAdmin
@@ -44,6 +45,7 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["wards"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "org_id", "status", "status_reason", "reviewed_by", "reviewed_at", "created_at",
         "updated_at",

@@ -28,8 +28,8 @@ def normalise_charity_number(value, regulator):
     number = _squash(value)
     if regulator == "ccni" and number.startswith("NIC"):
         number = number[3:]
-    if regulator == "oscr" and number.isdigit():
-        number = "SC" + number.zfill(6)
+    if regulator == "oscr" and number.isdigit() and len(number) == 6:
+        number = "SC" + number
     return number
 
 

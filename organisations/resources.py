@@ -1,9 +1,11 @@
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
+
+from capacity_map.imports import CouncilModelResource
 
 from .models import Organisation, Ward
 
 
-class WardResource(resources.ModelResource):
+class WardResource(CouncilModelResource):
     """CSV/XLSX import and export of wards, keyed by GSS code."""
 
     class Meta:
@@ -16,7 +18,7 @@ class WardResource(resources.ModelResource):
         report_skipped = True
 
 
-class OrganisationResource(resources.ModelResource):
+class OrganisationResource(CouncilModelResource):
     """CSV/XLSX import and export of organisations, keyed by slug; wards by GSS code."""
 
     wards = fields.Field(

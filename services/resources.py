@@ -1,9 +1,11 @@
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
+
+from capacity_map.imports import CouncilModelResource
 
 from .models import ServiceArea, ServiceCategory
 
 
-class ServiceAreaResource(resources.ModelResource):
+class ServiceAreaResource(CouncilModelResource):
     """CSV/XLSX import and export of service areas, keyed by slug; category by its slug."""
 
     category = fields.Field(

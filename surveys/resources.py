@@ -1,5 +1,6 @@
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
+from capacity_map.imports import CouncilModelResource
 from organisations.models import Organisation
 from services.models import ServiceArea
 
@@ -18,7 +19,7 @@ class SupportNeededWidget(widgets.Widget):
         return "|".join(value or [])
 
 
-class InterestResource(resources.ModelResource):
+class InterestResource(CouncilModelResource):
     """CSV/XLSX import and export of interests, keyed by round, organisation and service slugs."""
 
     survey = fields.Field(
