@@ -29,14 +29,15 @@ browser-deps:
 	  else echo "npm not found: real-browser tests will be skipped"; fi; \
 	fi
 
-# The demo council is loaded once; its logins are kept in .demo-logins (git-ignored, local only).
+# The demo council is loaded once (seed_demo only adds what is missing). The demo logins are
+# printed only when the accounts are made, so they are kept in .demo-logins (git-ignored).
 demo: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	@if [ ! -s .demo-logins ] || ! DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --check >/dev/null 2>&1; then \
-	  DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --reset-passwords | tee .demo-logins.tmp && \
-	  grep -i 'login\|password\|admin\|officer' .demo-logins.tmp > .demo-logins; rm -f .demo-logins.tmp; chmod 600 .demo-logins; \
-	fi
-	@echo; echo "Demo logins (from .demo-logins):"; cat .demo-logins; echo
+	@DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo $$([ -s .demo-logins ] || echo --reset-passwords) > .seed-output
+	@tail -n 12 .seed-output
+	@if grep -q 'Demo logins' .seed-output; then grep 'Demo logins' .seed-output > .demo-logins; chmod 600 .demo-logins; fi
+	@rm -f .seed-output
+	@echo; cat .demo-logins; echo
 
 run: demo
 	@echo "Serving $${COUNCIL_NAME:-the demo council} on http://$(HOST):$(PORT)/"

@@ -32,46 +32,104 @@ class WardAdmin(ImportExportModelAdmin):
 class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
     list_display = [
-        "name", "org_type", "org_id", "status", "borough_wide", "last_confirmed_at", "created_at",
+        "name",
+        "org_type",
+        "org_id",
+        "status",
+        "borough_wide",
+        "last_confirmed_at",
+        "created_at",
     ]
     list_filter = [
-        "status", "org_type", "borough_wide", "income_band", "charity_regulator",
-        "safeguarding_policy", "public_liability_insurance", "wards",
+        "status",
+        "org_type",
+        "borough_wide",
+        "income_band",
+        "charity_regulator",
+        "safeguarding_policy",
+        "public_liability_insurance",
+        "wards",
     ]
     search_fields = [
-        "name", "slug", "description", "charity_number", "company_number", "society_number",
-        "contact_name", "contact_email", "postcode",
+        "name",
+        "slug",
+        "description",
+        "charity_number",
+        "company_number",
+        "society_number",
+        "contact_name",
+        "contact_email",
+        "postcode",
     ]
     date_hierarchy = "created_at"
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["wards"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
-        "org_id", "status", "status_reason", "reviewed_by", "reviewed_at", "created_at",
+        "org_id",
+        "status",
+        "status_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
         "updated_at",
     ]
     actions = ["approve", "reject", "archive"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "org_type", "description"]}),
-        ("Registration", {"fields": [
-            "org_id", ("charity_number", "charity_regulator"), "company_number", "society_number",
-        ]}),
+        (
+            "Registration",
+            {
+                "fields": [
+                    "org_id",
+                    ("charity_number", "charity_regulator"),
+                    "company_number",
+                    "society_number",
+                ]
+            },
+        ),
         ("Where it works", {"fields": ["borough_wide", "wards"]}),
-        ("Size and safeguards", {"fields": [
-            "volunteers", "paid_staff", "income_band", "year_founded", "safeguarding_policy",
-            "public_liability_insurance",
-        ]}),
+        (
+            "Size and safeguards",
+            {
+                "fields": [
+                    "volunteers",
+                    "paid_staff",
+                    "income_band",
+                    "year_founded",
+                    "safeguarding_policy",
+                    "public_liability_insurance",
+                ]
+            },
+        ),
         ("Public contact details", {"fields": ["website", "public_email", "public_phone"]}),
-        ("Private contact details (never public)", {"fields": [
-            "contact_name", "contact_email", "contact_phone", "postcode",
-        ]}),
-        ("Moderation", {
-            "description": "Change the status with the actions on the list of organisations.",
-            "fields": [
-                "status", "status_reason", "reviewed_by", "reviewed_at", "consent_at",
-                "last_confirmed_at", "created_at", "updated_at",
-            ],
-        }),
+        (
+            "Private contact details (never public)",
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_email",
+                    "contact_phone",
+                    "postcode",
+                ]
+            },
+        ),
+        (
+            "Moderation",
+            {
+                "description": "Change the status with the actions on the list of organisations.",
+                "fields": [
+                    "status",
+                    "status_reason",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "consent_at",
+                    "last_confirmed_at",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
     ]
 
     @admin.display(description="org-id")
@@ -104,7 +162,10 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             self._apply(
-                request, queryset, services.organisation_reject, "Rejected",
+                request,
+                queryset,
+                services.organisation_reject,
+                "Rejected",
                 reason=form.cleaned_data["reason"],
             )
             return None

@@ -75,8 +75,15 @@ def validate_society_number(value):
         )
 
 
-def org_id_for(*, charity_number="", charity_regulator="", company_number="", society_number="",
-               internal_id=None, internal_prefix="XI-CAPMAP"):
+def org_id_for(
+    *,
+    charity_number="",
+    charity_regulator="",
+    company_number="",
+    society_number="",
+    internal_id=None,
+    internal_prefix="XI-CAPMAP",
+):
     """The org-id for an organisation: charity first, then company, then society, else internal."""
     if charity_number and charity_regulator in CHARITY_FORMATS:
         prefix = CHARITY_FORMATS[charity_regulator][1]

@@ -26,7 +26,12 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
 class ServiceAreaAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [ServiceAreaResource]
     list_display = [
-        "name", "category", "lgsl_code", "risk_tier", "statutory", "current_delivery",
+        "name",
+        "category",
+        "lgsl_code",
+        "risk_tier",
+        "statutory",
+        "current_delivery",
         "open_to_interest",
     ]
     list_filter = ["category", "risk_tier", "statutory", "current_delivery", "open_to_interest"]

@@ -18,8 +18,15 @@ class ServiceAreaResource(CouncilModelResource):
         model = ServiceArea
         import_id_fields = ["slug"]
         fields = [
-            "slug", "name", "category", "description", "lgsl_code", "risk_tier", "statutory",
-            "current_delivery", "open_to_interest",
+            "slug",
+            "name",
+            "category",
+            "description",
+            "lgsl_code",
+            "risk_tier",
+            "statutory",
+            "current_delivery",
+            "open_to_interest",
         ]
         export_order = fields
         clean_model_instances = True

@@ -21,9 +21,13 @@ class SurveyAdmin(admin.ModelAdmin):
     date_hierarchy = "opens_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            interest_count=Count("interests", distinct=True),
-            response_count=Count("resident_responses", distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                interest_count=Count("interests", distinct=True),
+                response_count=Count("resident_responses", distinct=True),
+            )
         )
 
     @admin.display(description="open now", boolean=True)
@@ -61,12 +65,24 @@ class OrganisationWithInterestsAdmin(OrganisationAdmin):
 class InterestAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [InterestResource]
     list_display = [
-        "organisation", "service_area", "survey", "delivers", "co_governs", "involvement",
-        "readiness", "volunteers_offered",
+        "organisation",
+        "service_area",
+        "survey",
+        "delivers",
+        "co_governs",
+        "involvement",
+        "readiness",
+        "volunteers_offered",
     ]
     list_filter = [
-        "survey", "readiness", "involvement", "delivers", "co_governs",
-        "service_area__category", "service_area__risk_tier", "organisation__status",
+        "survey",
+        "readiness",
+        "involvement",
+        "delivers",
+        "co_governs",
+        "service_area__category",
+        "service_area__risk_tier",
+        "organisation__status",
     ]
     list_select_related = ["organisation", "service_area", "survey"]
     search_fields = ["organisation__name", "service_area__name", "costs", "benefits", "concerns"]
@@ -77,15 +93,26 @@ class InterestAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 @admin.register(Assessment)
 class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = [
-        "interest", "recommendation", "risk_rating", "estimated_cost", "estimated_saving",
-        "author", "updated_at",
+        "interest",
+        "recommendation",
+        "risk_rating",
+        "estimated_cost",
+        "estimated_saving",
+        "author",
+        "updated_at",
     ]
     list_filter = ["recommendation", "risk_rating", "interest__survey", "interest__service_area__category"]
     list_select_related = [
-        "interest__organisation", "interest__service_area", "interest__survey", "author",
+        "interest__organisation",
+        "interest__service_area",
+        "interest__survey",
+        "author",
     ]
     search_fields = [
-        "interest__organisation__name", "interest__service_area__name", "notes", "risks",
+        "interest__organisation__name",
+        "interest__service_area__name",
+        "notes",
+        "risks",
         "social_value",
     ]
     raw_id_fields = ["interest"]
@@ -123,8 +150,13 @@ class ResidentResponseAdmin(admin.ModelAdmin):
 @admin.register(ResidentServiceView)
 class ResidentServiceViewAdmin(admin.ModelAdmin):
     list_display = [
-        "response", "service_area", "view", "accepts_volunteers", "accepts_community_group",
-        "accepts_social_enterprise", "accepts_mutual",
+        "response",
+        "service_area",
+        "view",
+        "accepts_volunteers",
+        "accepts_community_group",
+        "accepts_social_enterprise",
+        "accepts_mutual",
     ]
     list_filter = ["view", "response__survey", "service_area__category", "service_area__risk_tier"]
     list_select_related = ["response__survey", "service_area"]

@@ -88,12 +88,8 @@ class Interest(models.Model):
         OTHER = "other", "Other"
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="interests")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="interests"
-    )
-    service_area = models.ForeignKey(
-        ServiceArea, on_delete=models.PROTECT, related_name="interests"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="interests")
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="interests")
     delivers = models.BooleanField("can deliver", default=False)
     co_governs = models.BooleanField("can co-govern", default=False)
     involvement = models.CharField(max_length=20, choices=Involvement.choices)
@@ -264,24 +260,18 @@ class ResidentServiceView(models.Model):
         DONT_KNOW = "dont_know", "Don’t know"
 
     response = models.ForeignKey(ResidentResponse, on_delete=models.CASCADE, related_name="views")
-    service_area = models.ForeignKey(
-        ServiceArea, on_delete=models.PROTECT, related_name="resident_views"
-    )
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="resident_views")
     view = models.CharField(max_length=10, choices=View.choices)
     accepts_volunteers = models.BooleanField("more volunteers in the council service", default=False)
     accepts_community_group = models.BooleanField("a community group or charity", default=False)
-    accepts_social_enterprise = models.BooleanField(
-        "a social enterprise or co-operative", default=False
-    )
+    accepts_social_enterprise = models.BooleanField("a social enterprise or co-operative", default=False)
     accepts_mutual = models.BooleanField("an employee-owned mutual", default=False)
 
     class Meta:
         ordering = ["response", "service_area"]
         indexes = [models.Index(fields=["service_area", "view"], name="view_service_view_idx")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["response", "service_area"], name="resident_view_one_per_service"
-            )
+            models.UniqueConstraint(fields=["response", "service_area"], name="resident_view_one_per_service")
         ]
 
     def __str__(self):

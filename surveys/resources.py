@@ -43,9 +43,19 @@ class InterestResource(CouncilModelResource):
         model = Interest
         import_id_fields = ["survey", "organisation", "service_area"]
         fields = [
-            "survey", "organisation", "service_area", "delivers", "co_governs", "involvement",
-            "readiness", "volunteers_offered", "hours_per_week", "support_needed", "costs",
-            "benefits", "concerns",
+            "survey",
+            "organisation",
+            "service_area",
+            "delivers",
+            "co_governs",
+            "involvement",
+            "readiness",
+            "volunteers_offered",
+            "hours_per_week",
+            "support_needed",
+            "costs",
+            "benefits",
+            "concerns",
         ]
         export_order = fields
         clean_model_instances = True

@@ -14,12 +14,17 @@ def some_of_everything(make_interest, make_ward, admin_user_):
     interest = make_interest(support_needed=["funding"])
     interest.organisation.wards.add(make_ward())
     Assessment.objects.create(
-        interest=interest, risk_rating="low", recommendation="pilot", estimated_cost=1000,
+        interest=interest,
+        risk_rating="low",
+        recommendation="pilot",
+        estimated_cost=1000,
         author=admin_user_,
     )
     response = ResidentResponse.objects.create(survey=interest.survey, age_band="25_34")
     ResidentServiceView.objects.create(
-        response=response, service_area=interest.service_area, view="willing",
+        response=response,
+        service_area=interest.service_area,
+        view="willing",
         accepts_community_group=True,
     )
     return interest
@@ -75,9 +80,16 @@ def test_council_officers_group_exists_after_migrate():
     group = Group.objects.get(name=COUNCIL_OFFICERS)
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {
-        "view_organisation", "view_ward", "view_servicearea", "view_servicecategory",
-        "view_survey", "view_interest", "view_assessment", "view_residentresponse",
-        "add_assessment", "change_assessment",
+        "view_organisation",
+        "view_ward",
+        "view_servicearea",
+        "view_servicecategory",
+        "view_survey",
+        "view_interest",
+        "view_assessment",
+        "view_residentresponse",
+        "add_assessment",
+        "change_assessment",
     } <= codenames
     assert not codenames & {"change_organisation", "delete_assessment", "add_interest"}
 

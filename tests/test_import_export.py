@@ -27,18 +27,25 @@ def _import(resource_class, dataset):
 
 def _snapshot():
     return {
-        "services": list(
-            ServiceArea.objects.values_list("slug", "lgsl_code", "risk_tier", "statutory")
-        ),
+        "services": list(ServiceArea.objects.values_list("slug", "lgsl_code", "risk_tier", "statutory")),
         "wards": list(Ward.objects.values_list("gss_code", "name", "code_year")),
         "organisations": [
             (o.slug, o.org_id, o.charity_number, sorted(o.wards.values_list("gss_code", flat=True)))
             for o in Organisation.objects.all()
         ],
-        "interests": list(Interest.objects.values_list(
-            "survey__slug", "organisation__slug", "service_area__slug", "delivers", "co_governs",
-            "involvement", "readiness", "support_needed", "costs",
-        )),
+        "interests": list(
+            Interest.objects.values_list(
+                "survey__slug",
+                "organisation__slug",
+                "service_area__slug",
+                "delivers",
+                "co_governs",
+                "involvement",
+                "readiness",
+                "support_needed",
+                "costs",
+            )
+        ),
     }
 
 
@@ -46,17 +53,34 @@ def _snapshot():
 def borough(make_service, make_ward, make_organisation, make_interest, make_survey):
     north, south = make_ward(name="Northgate"), make_ward(name="Southmead")
     parks = make_service(name="Parks", slug="parks", lgsl_code=461, risk_tier="low")
-    care = make_service(name="Adult residential care", slug="adult-care", lgsl_code=292,
-                        risk_tier="high", statutory=True)
+    care = make_service(
+        name="Adult residential care", slug="adult-care", lgsl_code=292, risk_tier="high", statutory=True
+    )
     friends = make_organisation(
-        name="Friends of Ashwick Park", slug="friends-of-ashwick-park", org_type="friends_of",
-        charity_number="1123456", charity_regulator="ccew", wards=[north, south],
+        name="Friends of Ashwick Park",
+        slug="friends-of-ashwick-park",
+        org_type="friends_of",
+        charity_number="1123456",
+        charity_regulator="ccew",
+        wards=[north, south],
     )
     round_ = make_survey(slug="capacity-2026")
-    make_interest(survey=round_, organisation=friends, service_area=parks,
-                  support_needed=["funding", "insurance"], costs="Tools, £2,000 a year")
-    make_interest(survey=round_, organisation=friends, service_area=care, delivers=False,
-                  co_governs=True, involvement="governance_seat", readiness="future")
+    make_interest(
+        survey=round_,
+        organisation=friends,
+        service_area=parks,
+        support_needed=["funding", "insurance"],
+        costs="Tools, £2,000 a year",
+    )
+    make_interest(
+        survey=round_,
+        organisation=friends,
+        service_area=care,
+        delivers=False,
+        co_governs=True,
+        involvement="governance_seat",
+        readiness="future",
+    )
     return friends
 
 
@@ -123,8 +147,12 @@ def test_interest_import_refuses_a_row_with_no_role(borough):
 
 @pytest.mark.django_db
 def test_admin_offers_import_and_export(admin_client_, borough):
-    for model in ("services_servicearea", "organisations_ward", "organisations_organisation",
-                  "surveys_interest"):
+    for model in (
+        "services_servicearea",
+        "organisations_ward",
+        "organisations_organisation",
+        "surveys_interest",
+    ):
         export_page = admin_client_.get(reverse(f"admin:{model}_export")).content.decode()
         assert "xlsx" in export_page and "csv" in export_page
         import_page = admin_client_.get(reverse(f"admin:{model}_import"))

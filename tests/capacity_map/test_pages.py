@@ -25,8 +25,14 @@ def test_start_page_explains_the_service_to_each_kind_of_user(client, settings):
 @pytest.mark.django_db
 def test_privacy_notice_says_what_is_kept_why_and_for_how_long(client):
     page = client.get(reverse("privacy")).content.decode()
-    for phrase in ("data controller", "legal basis", "How long we keep it", "Your rights",
-                   "Information Commissioner", "never published"):
+    for phrase in (
+        "data controller",
+        "legal basis",
+        "How long we keep it",
+        "Your rights",
+        "Information Commissioner",
+        "never published",
+    ):
         assert phrase in page
 
 
@@ -42,9 +48,7 @@ def test_login_page_signs_a_user_in(client, django_user_model):
     django_user_model.objects.create_user("clerk", password="a-long-test-password-1")
     page = client.get(reverse("login")).content.decode()
     assert 'autocomplete="current-password"' in page and 'type="password"' in page
-    response = client.post(
-        reverse("login"), {"username": "clerk", "password": "a-long-test-password-1"}
-    )
+    response = client.post(reverse("login"), {"username": "clerk", "password": "a-long-test-password-1"})
     assert response.status_code == 302
     assert response.url == reverse("home")
     assert "Sign out" in client.get(reverse("home")).content.decode()
@@ -113,7 +117,10 @@ def test_production_refuses_to_start_without_a_secret_key():
     env.update({"DJANGO_SETTINGS_MODULE": "capacity_map.settings", "DJANGO_TESTING": "0"})
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
@@ -121,9 +128,15 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_debug_is_off_unless_asked_for():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
-    env.update({"DJANGO_SETTINGS_MODULE": "capacity_map.settings", "DJANGO_TESTING": "0",
-                "DJANGO_SECRET_KEY": "x" * 60})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "capacity_map.settings",
+            "DJANGO_TESTING": "0",
+            "DJANGO_SECRET_KEY": "x" * 60,
+        }
+    )
     script = "from django.conf import settings; print(settings.DEBUG)"
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.strip() == "False", result.stderr

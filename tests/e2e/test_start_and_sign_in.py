@@ -41,8 +41,11 @@ def test_start_page_and_admin_sign_in(page, check_accessibility, django_user_mod
 def test_pages_work_without_javascript(browser, live_server):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    for path, heading in [("/", "Capacity Map"), ("/privacy/", "Privacy notice"),
-                          ("/accessibility/", "Accessibility statement for Capacity Map")]:
+    for path, heading in [
+        ("/", "Capacity Map"),
+        ("/privacy/", "Privacy notice"),
+        ("/accessibility/", "Accessibility statement for Capacity Map"),
+    ]:
         page.goto(path)
         assert page.get_by_role("heading", level=1).inner_text() == heading
     context.close()

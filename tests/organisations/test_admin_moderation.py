@@ -54,14 +54,14 @@ def test_reject_without_a_reason_is_refused(admin_client_, make_organisation):
 @pytest.mark.django_db
 def test_reject_with_a_reason_records_it(admin_client_, admin_user_, make_organisation):
     group = make_organisation(status="pending")
-    response = _act(
-        admin_client_, "reject", [group], apply="Reject", reason="Not based in the borough."
-    )
+    response = _act(admin_client_, "reject", [group], apply="Reject", reason="Not based in the borough.")
     assert response.redirect_chain[-1][0] == CHANGELIST
     assert "Rejected 1 organisation." in response.content.decode()
     group.refresh_from_db()
     assert (group.status, group.status_reason, group.reviewed_by) == (
-        "rejected", "Not based in the borough.", admin_user_,
+        "rejected",
+        "Not based in the borough.",
+        admin_user_,
     )
     assert group.history.first().history_change_reason == "Rejected: Not based in the borough."
 
@@ -79,9 +79,7 @@ def test_archive(admin_client_, make_organisation):
 def test_officers_cannot_moderate_in_the_admin(client, officer, make_organisation):
     group = make_organisation(status="pending")
     client.force_login(officer)
-    response = client.post(
-        CHANGELIST, {"action": "approve", ACTION_CHECKBOX_NAME: [group.pk]}
-    )
+    response = client.post(CHANGELIST, {"action": "approve", ACTION_CHECKBOX_NAME: [group.pk]})
     assert response.status_code in (200, 403)
     group.refresh_from_db()
     assert group.status == "pending"

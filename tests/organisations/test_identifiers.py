@@ -79,15 +79,14 @@ def test_invalid_society_numbers(typed):
 def test_org_id_prefers_charity_then_company_then_society():
     assert (
         identifiers.org_id_for(
-            charity_number="1123456", charity_regulator="ccew",
-            company_number="01234567", society_number="31234R",
+            charity_number="1123456",
+            charity_regulator="ccew",
+            company_number="01234567",
+            society_number="31234R",
         )
         == "GB-CHC-1123456"
     )
-    assert (
-        identifiers.org_id_for(company_number="01234567", society_number="31234R")
-        == "GB-COH-01234567"
-    )
+    assert identifiers.org_id_for(company_number="01234567", society_number="31234R") == "GB-COH-01234567"
 
 
 @pytest.mark.django_db
@@ -101,12 +100,16 @@ def test_unregistered_groups_get_an_internal_org_id(make_organisation, settings)
 @pytest.mark.django_db
 def test_full_clean_normalises_numbers_and_reports_each_bad_field(make_organisation):
     group = make_organisation(
-        charity_number="sc 012345", charity_regulator="oscr", company_number="1234567",
+        charity_number="sc 012345",
+        charity_regulator="oscr",
+        company_number="1234567",
         postcode="aw12ab",
     )
     group.full_clean()
     assert (group.charity_number, group.company_number, group.postcode) == (
-        "SC012345", "01234567", "AW1 2AB",
+        "SC012345",
+        "01234567",
+        "AW1 2AB",
     )
     assert group.org_id == "GB-SC-SC012345"
 

@@ -27,7 +27,8 @@ def test_one_interest_per_survey_organisation_and_service(make_interest):
 def test_same_service_in_another_round_is_allowed(make_interest, make_survey):
     interest = make_interest()
     make_interest(
-        survey=make_survey(), organisation=interest.organisation,
+        survey=make_survey(),
+        organisation=interest.organisation,
         service_area=interest.service_area,
     )
     assert Interest.objects.filter(organisation=interest.organisation).count() == 2
