@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+from surveys.urls import organisation_urlpatterns, service_urlpatterns
 
 from . import views
 from .forms import LoginForm
@@ -15,6 +17,10 @@ urlpatterns = [
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("", include("surveys.urls")),
+    path("services/", include(service_urlpatterns)),
+    path("organisations/", include(organisation_urlpatterns)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

@@ -1,9 +1,16 @@
 """Project-wide pages: the start page, privacy notice, accessibility statement and health check."""
 
+import datetime
+
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
+
+from surveys.selectors import dashboard, default_capacity_survey
+
+from .access import OfficerRequiredMixin
 
 
 class HomeView(TemplateView):
@@ -28,3 +35,14 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unhealthy", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class DashboardView(OfficerRequiredMixin, TemplateView):
+    template_name = "dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        data = dashboard(
+            survey=default_capacity_survey(),
+            stale_before=timezone.now() - datetime.timedelta(days=365),
+        )
+        return super().get_context_data(data=data, **kwargs)

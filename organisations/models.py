@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import identifiers
@@ -24,9 +25,7 @@ class Ward(models.Model):
     """An electoral ward of the council, identified by its ONS GSS code."""
 
     name = models.CharField(max_length=100)
-    gss_code = models.CharField(
-        "GSS code", max_length=9, unique=True, validators=[gss_code_validator]
-    )
+    gss_code = models.CharField("GSS code", max_length=9, unique=True, validators=[gss_code_validator])
     code_year = models.PositiveSmallIntegerField(
         "year of the code set",
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
@@ -79,9 +78,7 @@ class Organisation(models.Model):
     description = models.TextField(blank=True, max_length=4000)
 
     charity_number = models.CharField(max_length=12, blank=True)
-    charity_regulator = models.CharField(
-        max_length=4, blank=True, choices=CharityRegulator.choices
-    )
+    charity_regulator = models.CharField(max_length=4, blank=True, choices=CharityRegulator.choices)
     company_number = models.CharField(max_length=10, blank=True)
     society_number = models.CharField(
         "co-operative or community benefit society number", max_length=10, blank=True
@@ -94,9 +91,7 @@ class Organisation(models.Model):
 
     volunteers = models.PositiveIntegerField(null=True, blank=True)
     paid_staff = models.PositiveIntegerField(null=True, blank=True)
-    income_band = models.CharField(
-        "annual income", max_length=12, blank=True, choices=IncomeBand.choices
-    )
+    income_band = models.CharField("annual income", max_length=12, blank=True, choices=IncomeBand.choices)
     year_founded = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1600), MaxValueValidator(2100)]
     )
@@ -111,13 +106,9 @@ class Organisation(models.Model):
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
-    postcode = models.CharField(
-        max_length=8, blank=True, validators=[uk_postcode_validator]
-    )
+    postcode = models.CharField(max_length=8, blank=True, validators=[uk_postcode_validator])
 
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     status_reason = models.TextField(blank=True, max_length=2000)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -159,6 +150,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
 
     @property
     def org_id(self):

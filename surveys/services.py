@@ -1,6 +1,9 @@
 """Writes for surveys; also keeps the Council officers group's permissions in step."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import Assessment
 
 COUNCIL_OFFICERS = "Council officers"
 OFFICER_VIEW_APPS = ("services", "organisations", "surveys")
@@ -19,3 +22,17 @@ def council_officers_group_ensure(*, using="default") -> Group:
     )
     group.permissions.add(*permissions)
     return group
+
+
+@transaction.atomic
+def assessment_save(*, interest, author, data) -> Assessment:
+    """Create or update the officer's assessment of one interest; history keeps each version."""
+    assessment = Assessment.objects.filter(interest=interest).first() or Assessment(interest=interest)
+    for name, value in data.items():
+        setattr(assessment, name, value)
+    if assessment.author_id is None:
+        assessment.author = author
+    assessment.full_clean()
+    assessment._history_user = author
+    assessment.save()
+    return assessment

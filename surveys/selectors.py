@@ -1,0 +1,517 @@
+"""Reads that aggregate: the capacity matrix and the figures built from it.
+
+Pages, exports, the dashboard and the tests all call these; none re-derives the counts.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+
+from organisations import identifiers
+from organisations.models import Organisation
+from services.models import ServiceArea
+
+from .models import Interest, Survey
+
+READINESS_ORDER = [
+    Interest.Readiness.READY_NOW,
+    Interest.Readiness.WITH_SUPPORT,
+    Interest.Readiness.FUTURE,
+]
+
+
+def readiness_at_least(minimum):
+    """The readiness values at or above `minimum` (ready now is the highest)."""
+    if not minimum:
+        return list(READINESS_ORDER)
+    return READINESS_ORDER[: READINESS_ORDER.index(minimum) + 1]
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    """What the officer asked for; every field is optional."""
+
+    q: str = ""
+    org_type: str = ""
+    ward: object = None  # a Ward
+    category: object = None  # a ServiceCategory
+    risk_tier: str = ""
+    services: tuple = ()  # ServiceArea objects
+    role: str = ""  # "deliver", "co_govern" or "both"
+    readiness: str = ""  # the minimum readiness
+    gaps_only: bool = False
+
+
+@dataclass
+class MatrixCell:
+    delivers: bool
+    co_governs: bool
+    readiness: str
+    involvement: str
+
+    @property
+    def code(self):
+        return "+".join(c for c, on in (("D", self.delivers), ("G", self.co_governs)) if on)
+
+    @property
+    def label(self):
+        return " ".join(c for c, on in (("D", self.delivers), ("G", self.co_governs)) if on)
+
+    @property
+    def description(self):
+        roles = [r for r, on in (("can deliver", self.delivers), ("can co-govern", self.co_governs)) if on]
+        readiness = Interest.Readiness(self.readiness).label.lower()
+        return f"{' and '.join(roles)}, {readiness}"
+
+
+@dataclass
+class MatrixColumn:
+    service: ServiceArea
+    ready_deliverers: int = 0
+    ready_co_governors: int = 0
+    ready_with_support: int = 0
+
+    @property
+    def is_gap(self):
+        return self.ready_deliverers == 0
+
+
+@dataclass
+class MatrixRow:
+    organisation: Organisation
+    cells: list  # one MatrixCell or None per column
+
+    @property
+    def service_count(self):
+        return sum(1 for cell in self.cells if cell is not None)
+
+
+@dataclass
+class CapacityMatrix:
+    """The matrix for one round: columns grouped by category, rows, footers and gaps."""
+
+    survey: Survey | None
+    columns: list
+    rows: list = field(default_factory=list)
+    organisation_count: int | None = 0
+    interests: object = None  # the shown interests of every row, as a queryset
+
+    def interest_records(self):
+        """Every shown interest in long form (for exports), in row then column order."""
+        if self.interests is None:
+            return
+        fields = (
+            "organisation_id",
+            "organisation__name",
+            "organisation__charity_number",
+            "organisation__charity_regulator",
+            "organisation__company_number",
+            "organisation__society_number",
+            "service_area__name",
+            "delivers",
+            "co_governs",
+            "involvement",
+            "readiness",
+            "volunteers_offered",
+            "hours_per_week",
+            "support_needed",
+        )
+        records = self.interests.order_by(
+            "organisation__name",
+            "organisation_id",
+            "service_area__category__position",
+            "service_area__category__name",
+            "service_area__name",
+        ).values(*fields)
+        for record in records.iterator(chunk_size=2000):
+            record["org_id"] = identifiers.org_id_for(
+                charity_number=record["organisation__charity_number"],
+                charity_regulator=record["organisation__charity_regulator"],
+                company_number=record["organisation__company_number"],
+                society_number=record["organisation__society_number"],
+                internal_id=record["organisation_id"],
+                internal_prefix=settings.ORG_ID_INTERNAL_PREFIX,
+            )
+            yield record
+
+    @property
+    def category_groups(self):
+        """(category, columns) pairs in column order, for the grouped header row."""
+        groups = []
+        for column in self.columns:
+            category = column.service.category
+            if groups and groups[-1][0] == category:
+                groups[-1][1].append(column)
+            else:
+                groups.append((category, [column]))
+        return groups
+
+    @property
+    def gap_count(self):
+        return sum(1 for column in self.columns if column.is_gap)
+
+
+def default_capacity_survey():
+    """The latest organisation-capacity round that has opened."""
+    return Survey.objects.organisation_capacity().latest_first().first()
+
+
+def _population(filters):
+    """Approved organisations matching the filters about the organisation itself."""
+    organisations = Organisation.objects.approved()
+    if filters.q:
+        organisations = organisations.filter(name__icontains=filters.q)
+    if filters.org_type:
+        organisations = organisations.filter(org_type=filters.org_type)
+    if filters.ward is not None:
+        organisations = organisations.filter(
+            Q(borough_wide=True)
+            | Q(pk__in=Organisation.wards.through.objects.filter(ward=filters.ward).values("organisation_id"))
+        )
+    return organisations
+
+
+def _visible_services(filters, survey):
+    services = ServiceArea.objects.select_related("category").order_by(
+        "category__position", "category__name", "name"
+    )
+    chosen = Survey.services.through.objects.filter(survey=survey)
+    services = services.filter(
+        Q(pk__in=chosen.values("servicearea_id")) | (Q(open_to_interest=True) & ~Exists(chosen))
+    )
+    if filters.category is not None:
+        services = services.filter(category=filters.category)
+    if filters.risk_tier:
+        services = services.filter(risk_tier=filters.risk_tier)
+    if filters.services:
+        services = services.filter(pk__in=[s.pk for s in filters.services])
+    return services
+
+
+def _shown_interests(filters, survey):
+    """Interests that make a cell: the role and readiness filters apply here."""
+    interests = Interest.objects.filter(survey=survey)
+    if filters.role == "deliver":
+        interests = interests.filter(delivers=True)
+    elif filters.role == "co_govern":
+        interests = interests.filter(co_governs=True)
+    elif filters.role == "both":
+        interests = interests.filter(delivers=True, co_governs=True)
+    if filters.readiness:
+        interests = interests.filter(readiness__in=readiness_at_least(filters.readiness))
+    return interests
+
+
+def capacity_matrix(*, filters: MatrixFilters, survey: Survey | None, offset=0, limit=None):
+    """Build the matrix: rows offset..offset+limit (all when limit is None), footers over all.
+
+    Footers and gaps count every organisation the organisation filters select, whatever the
+    role and readiness filters, so a gap means no one in that population is ready to deliver.
+    """
+    if survey is None:
+        return CapacityMatrix(survey=None, columns=[])
+    population = _population(filters)
+    columns = [MatrixColumn(service=s) for s in _visible_services(filters, survey)]
+    by_service = {column.service.pk: column for column in columns}
+    ready = Interest.Readiness.READY_NOW
+    footer = (
+        Interest.objects.filter(survey=survey, service_area__in=list(by_service), organisation__in=population)
+        .values("service_area_id")
+        .annotate(
+            deliverers=Count("pk", filter=Q(delivers=True, readiness=ready)),
+            co_governors=Count("pk", filter=Q(co_governs=True, readiness=ready)),
+            with_support=Count("pk", filter=Q(readiness=Interest.Readiness.WITH_SUPPORT)),
+        )
+    )
+    for counts in footer:
+        column = by_service[counts["service_area_id"]]
+        column.ready_deliverers = counts["deliverers"]
+        column.ready_co_governors = counts["co_governors"]
+        column.ready_with_support = counts["with_support"]
+    if filters.gaps_only:
+        columns = [column for column in columns if column.is_gap]
+        by_service = {column.service.pk: column for column in columns}
+    if not columns:
+        return CapacityMatrix(survey=survey, columns=[])
+
+    shown = _shown_interests(filters, survey).filter(service_area__in=list(by_service))
+    rows_qs = population.filter(Exists(shown.filter(organisation=OuterRef("pk")))).order_by("name", "pk")
+    position = {service_id: index for index, service_id in enumerate(by_service)}
+    if limit is None:
+        # Every row (for the exports): streamed, two queries however many organisations.
+        return CapacityMatrix(
+            survey=survey,
+            columns=columns,
+            rows=_stream_rows(rows_qs, shown, position),
+            organisation_count=None,
+            interests=shown.filter(organisation__in=rows_qs.values("pk")),
+        )
+    if limit == 0:
+        return CapacityMatrix(survey=survey, columns=columns)
+    organisation_count = rows_qs.count()
+    organisations = list(rows_qs[offset : offset + limit])
+    cells = defaultdict(lambda: [None] * len(position))
+    for interest in shown.filter(organisation__in=[o.pk for o in organisations]).values(*_CELL_FIELDS):
+        cells[interest["organisation_id"]][position[interest["service_area_id"]]] = _cell(interest)
+    rows = [MatrixRow(organisation=o, cells=cells[o.pk]) for o in organisations]
+    return CapacityMatrix(survey=survey, columns=columns, rows=rows, organisation_count=organisation_count)
+
+
+_CELL_FIELDS = ("organisation_id", "service_area_id", "delivers", "co_governs", "readiness", "involvement")
+
+
+def _cell(values):
+    return MatrixCell(
+        delivers=values["delivers"],
+        co_governs=values["co_governs"],
+        readiness=values["readiness"],
+        involvement=values["involvement"],
+    )
+
+
+def _stream_rows(rows_qs, shown, position, chunk_size=2000):
+    """Merge the organisations and their interests, both in (name, pk) order, row by row."""
+    interests = (
+        shown.filter(organisation__in=rows_qs.values("pk"))
+        .order_by("organisation__name", "organisation_id")
+        .values(*_CELL_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
+    pending = next(interests, None)
+    for organisation in rows_qs.iterator(chunk_size=chunk_size):
+        cells = [None] * len(position)
+        while pending is not None and pending["organisation_id"] == organisation.pk:
+            cells[position[pending["service_area_id"]]] = _cell(pending)
+            pending = next(interests, None)
+        yield MatrixRow(organisation=organisation, cells=cells)
+
+
+READINESS_SIGNAL_RULE = [
+    (
+        "Keep council-led, explore co-governance",
+        "the service is high risk (statutory care or safeguarding), whatever the capacity",
+    ),
+    ("Not open to community interest", "the council has not opened the service to expressions of interest"),
+    ("Strong candidate", "low or medium risk and at least two groups are ready now to deliver"),
+    ("Possible candidate", "low or medium risk and one group is ready now to deliver"),
+    ("Possible with support", "no group is ready now, but at least one would be ready with support"),
+    ("No capacity yet", "no group is ready now or ready with support to deliver"),
+]
+
+
+def readiness_signal(service, column):
+    """The plain-language signal for one service, by the first rule in READINESS_SIGNAL_RULE."""
+    if service.risk_tier == ServiceArea.RiskTier.HIGH:
+        return READINESS_SIGNAL_RULE[0][0]
+    if column is None or not service.open_to_interest:
+        return READINESS_SIGNAL_RULE[1][0]
+    if column.ready_deliverers >= 2:
+        return READINESS_SIGNAL_RULE[2][0]
+    if column.ready_deliverers == 1:
+        return READINESS_SIGNAL_RULE[3][0]
+    if column.ready_with_support:
+        return READINESS_SIGNAL_RULE[4][0]
+    return READINESS_SIGNAL_RULE[5][0]
+
+
+@dataclass
+class ServiceSummary:
+    service: ServiceArea
+    column: MatrixColumn | None
+    signal: str
+
+
+def services_overview(*, survey):
+    """One row per service: tier, ready deliverers and co-governors, support, signal."""
+    matrix = capacity_matrix(filters=MatrixFilters(), survey=survey, limit=0)
+    columns = {column.service.pk: column for column in matrix.columns}
+    services = ServiceArea.objects.select_related("category").order_by(
+        "category__position", "category__name", "name"
+    )
+    return [
+        ServiceSummary(service=s, column=columns.get(s.pk), signal=readiness_signal(s, columns.get(s.pk)))
+        for s in services
+    ]
+
+
+@dataclass
+class ServiceCapacity:
+    """Who could deliver or co-govern one service in one round, and the officers' view."""
+
+    interests: list
+    involvement_counts: list  # (label, count), in the order of Interest.Involvement
+    assessed: list
+    total_cost: object
+    total_saving: object
+
+
+def service_capacity(*, service, survey):
+    """The approved groups' interests in a service, the governance models, assessment totals."""
+    if survey is None:
+        return ServiceCapacity(interests=[], involvement_counts=[], assessed=[], total_cost=0, total_saving=0)
+    interests = list(
+        Interest.objects.of_approved_organisations()
+        .filter(survey=survey, service_area=service)
+        .select_related("organisation", "assessment", "assessment__author")
+        .order_by("readiness", "organisation__name")
+    )
+    interests.sort(key=lambda i: (READINESS_ORDER.index(i.readiness), i.organisation.name.lower()))
+    counts = defaultdict(int)
+    for interest in interests:
+        counts[interest.involvement] += 1
+    assessed = [i for i in interests if hasattr(i, "assessment")]
+    return ServiceCapacity(
+        interests=interests,
+        involvement_counts=[(label, counts[value]) for value, label in Interest.Involvement.choices],
+        assessed=assessed,
+        total_cost=sum((i.assessment.estimated_cost or 0) for i in assessed),
+        total_saving=sum((i.assessment.estimated_saving or 0) for i in assessed),
+    )
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    kind: str
+    reason: str
+    changes: list  # (field label, old, new)
+
+
+@dataclass
+class OrganisationProfile:
+    wards: list
+    rounds: list  # (survey, [interests])
+    history: list
+
+
+HISTORY_HIDDEN_FIELDS = {"id", "slug"}
+
+
+def _history_entries(organisation, limit=50):
+    records = list(
+        organisation.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    labels = {f.name: str(f.verbose_name).capitalize() for f in Organisation._meta.fields}
+    kinds = {"+": "Created", "~": "Changed", "-": "Deleted"}
+    entries = []
+    for record, previous in zip(records, records[1:] + [None], strict=False):
+        if len(entries) == limit:
+            break
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            changes = [
+                (labels.get(c.field, c.field), c.old, c.new)
+                for c in delta.changes
+                if c.field not in HISTORY_HIDDEN_FIELDS
+            ]
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user.get_username() if record.history_user else "the group or the system",
+                kind=kinds.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def organisation_profile(organisation):
+    """An organisation's wards, its interests grouped by round (newest first), and its history."""
+    interests = (
+        Interest.objects.filter(organisation=organisation)
+        .select_related("survey", "service_area__category", "assessment__author")
+        .order_by("-survey__opens_at", "service_area__category__position", "service_area__name")
+    )
+    rounds = []
+    for interest in interests:
+        if not rounds or rounds[-1][0] != interest.survey:
+            rounds.append((interest.survey, []))
+        rounds[-1][1].append(interest)
+    return OrganisationProfile(
+        wards=list(organisation.wards.order_by("name")),
+        rounds=rounds,
+        history=_history_entries(organisation),
+    )
+
+
+@dataclass
+class Dashboard:
+    survey: Survey | None
+    approved: int
+    pending: int
+    interests: int
+    gaps: int
+    columns: int
+    categories: list
+    wards: list
+    coverage: list  # (ward, [count per category]) rows
+    coverage_max: int
+    awaiting_review: list
+    stale: list
+    stale_count: int
+
+
+def dashboard(*, survey, stale_before, listed=10):
+    """Headline counts, coverage by category × ward, the review queue and stale records."""
+    from organisations.models import Ward
+    from services.models import ServiceCategory
+
+    matrix = capacity_matrix(filters=MatrixFilters(), survey=survey, limit=0)
+    categories = list(ServiceCategory.objects.order_by("position", "name"))
+    wards = list(Ward.objects.order_by("name"))
+    status_counts = dict(
+        Organisation.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    # Which categories each approved organisation offers something in, this round.
+    offers = defaultdict(set)
+    interest_count = 0
+    if survey is not None:
+        pairs = (
+            Interest.objects.of_approved_organisations()
+            .filter(survey=survey)
+            .values_list("organisation_id", "service_area__category_id")
+            .annotate(n=Count("pk"))
+        )
+        for organisation_id, category_id, n in pairs:
+            offers[organisation_id].add(category_id)
+            interest_count += n
+    serving = defaultdict(set)
+    borough_wide = set()
+    for organisation_id, is_borough_wide, ward_id in Organisation.objects.approved().values_list(
+        "pk", "borough_wide", "wards"
+    ):
+        if is_borough_wide:
+            borough_wide.add(organisation_id)
+        elif ward_id is not None:
+            serving[ward_id].add(organisation_id)
+    coverage = []
+    for ward in wards:
+        present = serving[ward.pk] | borough_wide
+        counts = [
+            sum(1 for organisation_id in present if category.pk in offers.get(organisation_id, ()))
+            for category in categories
+        ]
+        coverage.append((ward, counts))
+    stale = Organisation.objects.approved().not_confirmed_since(stale_before)
+    return Dashboard(
+        survey=survey,
+        approved=status_counts.get(Organisation.Status.APPROVED, 0),
+        pending=status_counts.get(Organisation.Status.PENDING, 0),
+        interests=interest_count,
+        gaps=matrix.gap_count,
+        columns=len(matrix.columns),
+        categories=categories,
+        wards=wards,
+        coverage=coverage,
+        coverage_max=max((max(c) for _, c in coverage if c), default=0),
+        awaiting_review=list(Organisation.objects.pending().order_by("created_at")[:listed]),
+        stale=list(stale.order_by("last_confirmed_at", "created_at")[:listed]),
+        stale_count=stale.count(),
+    )

@@ -1,0 +1,109 @@
+"""Officers' service pages: the overview, one service, and assessing an interest."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import DetailView, FormView, TemplateView
+
+from capacity_map.access import OfficerRequiredMixin
+from services.models import ServiceArea
+
+from ..forms import AssessmentForm
+from ..models import Interest, Survey
+from ..selectors import (
+    READINESS_SIGNAL_RULE,
+    default_capacity_survey,
+    service_capacity,
+    services_overview,
+)
+from ..services import assessment_save
+
+
+def _round_from(request):
+    slug = request.GET.get("survey")
+    if slug:
+        chosen = Survey.objects.organisation_capacity().filter(slug=slug).first()
+        if chosen:
+            return chosen
+    return default_capacity_survey()
+
+
+class ServiceListView(OfficerRequiredMixin, TemplateView):
+    template_name = "surveys/service_list.html"
+
+    def get_context_data(self, **kwargs):
+        survey = _round_from(self.request)
+        return super().get_context_data(
+            survey=survey,
+            rounds=Survey.objects.organisation_capacity().latest_first(),
+            summaries=services_overview(survey=survey),
+            signal_rule=READINESS_SIGNAL_RULE,
+            **kwargs,
+        )
+
+
+class ServiceDetailView(OfficerRequiredMixin, DetailView):
+    model = ServiceArea
+    template_name = "surveys/service_detail.html"
+    context_object_name = "service"
+
+    def get_queryset(self):
+        return ServiceArea.objects.select_related("category")
+
+    def get_context_data(self, **kwargs):
+        survey = _round_from(self.request)
+        return super().get_context_data(
+            survey=survey,
+            rounds=Survey.objects.organisation_capacity().latest_first(),
+            capacity=service_capacity(service=self.object, survey=survey),
+            can_assess=self.request.user.has_perm("surveys.change_assessment"),
+            **kwargs,
+        )
+
+
+class AssessmentFormView(OfficerRequiredMixin, FormView):
+    form_class = AssessmentForm
+    template_name = "surveys/assessment_form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.interest = get_object_or_404(
+            Interest.objects.of_approved_organisations().select_related(
+                "organisation", "service_area", "survey"
+            ),
+            pk=kwargs["pk"],
+            service_area__slug=kwargs["slug"],
+        )
+        # A missing reverse one-to-one raises an AttributeError subclass, so getattr copes.
+        self.assessment = getattr(self.interest, "assessment", None)
+
+    def get(self, request, *args, **kwargs):
+        self._check_permission()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._check_permission()
+        return super().post(request, *args, **kwargs)
+
+    def _check_permission(self):
+        needed = "surveys.change_assessment" if self.assessment else "surveys.add_assessment"
+        if not self.request.user.has_perm(needed):
+            raise PermissionDenied("You cannot record assessments.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.assessment}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(interest=self.interest, assessment=self.assessment, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            assessment_save(interest=self.interest, author=self.request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Assessment of {self.interest.organisation.name} saved.")
+        url = reverse("services:detail", args=[self.interest.service_area.slug])
+        return redirect(f"{url}?survey={self.interest.survey.slug}#assessments")
