@@ -130,6 +130,8 @@ class Organisation(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["org_type"], name="org_type_idx"),
+            # The matrix lists approved organisations by name, a page at a time.
+            models.Index(fields=["status", "name"], name="org_status_name_idx"),
             models.Index(fields=["charity_number"], name="org_charity_number_idx"),
             models.Index(fields=["company_number"], name="org_company_number_idx"),
             models.Index(fields=["last_confirmed_at"], name="org_last_confirmed_idx"),

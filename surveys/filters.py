@@ -8,7 +8,7 @@ from organisations.models import Organisation, Ward
 from services.models import ServiceArea, ServiceCategory
 
 from .models import Interest, Survey
-from .selectors import MatrixFilters
+from .selectors import MatrixFilters, latest_opened
 
 
 class PreloadedChoiceIterator(ModelChoiceIterator):
@@ -175,6 +175,5 @@ class MatrixFilterSet(django_filters.FilterSet):
     def selected_survey(self):
         """The round asked for, else the latest organisation-capacity round."""
         self.is_valid()
-        rounds = self.form.fields["survey"].loaded()
-        # The rounds are newest first, so the default needs no query of its own.
-        return self.form.cleaned_data.get("survey") or (rounds[0] if rounds else None)
+        # The rounds are already loaded for the form, so the default needs no query of its own.
+        return self.form.cleaned_data.get("survey") or latest_opened(self.form.fields["survey"].loaded())

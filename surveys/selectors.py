@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from organisations import identifiers
 from organisations.models import Organisation
@@ -154,8 +155,15 @@ class CapacityMatrix:
 
 
 def default_capacity_survey():
-    """The latest organisation-capacity round that has opened."""
-    return Survey.objects.organisation_capacity().latest_first().first()
+    """The latest organisation-capacity round that has opened (a future round waits)."""
+    return latest_opened(Survey.objects.organisation_capacity().latest_first())
+
+
+def latest_opened(rounds, when=None):
+    """From rounds newest first, the first that has opened; else the oldest one listed."""
+    when = when or timezone.now()
+    rounds = list(rounds)
+    return next((r for r in rounds if r.opens_at <= when), rounds[-1] if rounds else None)
 
 
 def _population(filters):

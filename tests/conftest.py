@@ -113,6 +113,12 @@ def officer(db, django_user_model):
 
 
 @pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
 def admin_user_(db, django_user_model):
     return django_user_model.objects.create_superuser(
         username="curator", email="curator@example.gov.uk", password=None

@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "officer-journey-password-7"
 
 
-def test_officer_filters_the_matrix_assesses_and_exports(page, check_accessibility, borough,
-                                                         django_user_model):
+def test_officer_filters_the_matrix_assesses_and_exports(
+    page, check_accessibility, borough, django_user_model
+):
     officer = django_user_model.objects.create_user("ofelia", password=PASSWORD, is_staff=True)
     officer.groups.add(Group.objects.get(name=COUNCIL_OFFICERS))
 

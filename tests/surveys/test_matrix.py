@@ -1,14 +1,16 @@
 """The capacity matrix: cells, filters, gaps, footers, exports, access and query counts."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from surveys.models import Interest
-from surveys.selectors import MatrixFilters, capacity_matrix
+from surveys.selectors import MatrixFilters, capacity_matrix, default_capacity_survey
 
 
 def _grid(matrix):
@@ -51,6 +53,20 @@ def test_footers_count_ready_now_and_mark_gaps(borough):
         "day-care": (0, 1, True),
     }
     assert matrix.gap_count == 2
+
+
+@pytest.mark.django_db
+def test_the_default_round_is_the_latest_that_has_opened(officer_client, borough, make_survey):
+    future = make_survey(
+        slug="capacity-2027",
+        opens_at=timezone.now() + datetime.timedelta(days=30),
+        closes_at=timezone.now() + datetime.timedelta(days=90),
+    )
+    assert default_capacity_survey() == borough["current"]
+    page = officer_client.get(reverse("surveys:matrix")).content.decode()
+    assert "Friends of Ashwick Park" in page and borough["current"].title in page
+    chosen = officer_client.get(reverse("surveys:matrix"), {"survey": future.slug}).content.decode()
+    assert "Friends of Ashwick Park" not in chosen
 
 
 @pytest.mark.django_db
@@ -123,12 +139,6 @@ def test_streamed_rows_match_the_paged_rows(borough):
 
 
 # --- the page -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
 
 
 @pytest.mark.django_db
@@ -244,27 +254,35 @@ def test_xlsx_export_has_the_matrix_and_the_interests_in_long_form(officer_clien
 
 # --- access and query counts --------------------------------------------------------------
 
-OFFICER_PAGES = ["surveys:matrix", "surveys:matrix_csv", "surveys:matrix_xlsx", "services:list", "dashboard"]
+OFFICER_PAGES = [
+    ("surveys:matrix", []),
+    ("surveys:matrix_csv", []),
+    ("surveys:matrix_xlsx", []),
+    ("services:list", []),
+    ("services:detail", ["parks"]),
+    ("organisations:detail", ["friends"]),
+    ("dashboard", []),
+]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", OFFICER_PAGES)
-def test_anonymous_visitors_are_sent_to_sign_in(client, borough, name):
-    response = client.get(reverse(name))
+@pytest.mark.parametrize(("name", "args"), OFFICER_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, borough, name, args):
+    response = client.get(reverse(name, args=args))
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/?next=")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", OFFICER_PAGES)
-def test_signed_in_non_officers_are_refused(client, borough, django_user_model, name):
+@pytest.mark.parametrize(("name", "args"), OFFICER_PAGES)
+def test_signed_in_non_officers_are_refused(client, borough, django_user_model, name, args):
     client.force_login(django_user_model.objects.create_user("resident"))
-    assert client.get(reverse(name)).status_code == 403
+    assert client.get(reverse(name, args=args)).status_code == 403
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", OFFICER_PAGES)
-def test_officers_and_admins_get_in(client, officer, admin_user_, borough, name):
+@pytest.mark.parametrize(("name", "args"), OFFICER_PAGES)
+def test_officers_and_admins_get_in(client, officer, admin_user_, borough, name, args):
     for user in (officer, admin_user_):
         client.force_login(user)
-        assert client.get(reverse(name)).status_code == 200
+        assert client.get(reverse(name, args=args)).status_code == 200

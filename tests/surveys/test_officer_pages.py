@@ -13,12 +13,6 @@ from surveys.models import Assessment, Interest
 from surveys.selectors import MatrixFilters, capacity_matrix, dashboard
 
 
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
-
-
 @pytest.mark.django_db
 def test_services_overview_counts_and_signals(officer_client, borough, make_interest, make_organisation):
     make_interest(
