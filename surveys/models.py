@@ -24,6 +24,10 @@ class Survey(models.Model):
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     introduction = models.TextField(blank=True)
+    results_published = models.BooleanField(
+        default=False,
+        help_text="Residents' results are public once the round has closed and this is ticked.",
+    )
     services = models.ManyToManyField(
         ServiceArea,
         blank=True,
