@@ -163,6 +163,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "capacity-map@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS")
+# The address emailed links start with, e.g. https://capacity-map.example.gov.uk
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
@@ -180,6 +182,18 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Public forms (group registration, residents' survey): sends per client address per window.
+RATE_LIMIT_SUBMISSIONS = int(os.environ.get("RATE_LIMIT_SUBMISSIONS", "10"))
+RATE_LIMIT_WINDOW_SECONDS = int(os.environ.get("RATE_LIMIT_WINDOW_SECONDS", "3600"))
+
+# Rate-limit counts must be shared by every instance behind the load balancer, so production
+# points REDIS_URL at Redis; one process (development, tests) can count in its own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

@@ -75,6 +75,9 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         "updated_at",
     ]
     actions = ["approve", "reject", "archive"]
+    # The surveys app swaps in versions that also email the group.
+    approve_with = staticmethod(services.organisation_approve)
+    reject_with = staticmethod(services.organisation_reject)
     fieldsets = [
         (None, {"fields": ["name", "slug", "org_type", "description"]}),
         (
@@ -151,7 +154,7 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     @admin.action(description="Approve selected organisations", permissions=["change"])
     def approve(self, request, queryset):
-        self._apply(request, queryset, services.organisation_approve, "Approved")
+        self._apply(request, queryset, self.approve_with, "Approved")
 
     @admin.action(description="Archive selected organisations", permissions=["change"])
     def archive(self, request, queryset):
@@ -164,7 +167,7 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             self._apply(
                 request,
                 queryset,
-                services.organisation_reject,
+                self.reject_with,
                 "Rejected",
                 reason=form.cleaned_data["reason"],
             )

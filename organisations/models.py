@@ -120,10 +120,13 @@ class Organisation(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     consent_at = models.DateTimeField("consent given", null=True, blank=True)
     last_confirmed_at = models.DateTimeField("last confirmed", null=True, blank=True)
+    erasure_requested_at = models.DateTimeField("deletion requested", null=True, blank=True)
+    # Part of every update link; a new value makes all earlier links stop working.
+    link_nonce = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "link_nonce"])
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -167,6 +170,11 @@ class Organisation(models.Model):
             internal_id=self.pk,
             internal_prefix=settings.ORG_ID_INTERNAL_PREFIX,
         )
+
+    @property
+    def reference(self):
+        """The reference a group quotes: stable, and reveals nothing else."""
+        return f"CM-{self.pk:06d}" if self.pk else ""
 
     @property
     def is_registered(self):

@@ -7,8 +7,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from organisations.admin import OrganisationAdmin
 from organisations.models import Organisation
 
-from .models import Assessment, Interest, ResidentResponse, ResidentServiceView, Survey
+from .models import (
+    Assessment,
+    Interest,
+    OrganisationUpdate,
+    ResidentResponse,
+    ResidentServiceView,
+    Survey,
+)
 from .resources import InterestResource
+from .services import registration_approve, registration_reject
 
 
 @admin.register(Survey)
@@ -59,6 +67,8 @@ admin.site.unregister(Organisation)
 @admin.register(Organisation)
 class OrganisationWithInterestsAdmin(OrganisationAdmin):
     inlines = [InterestInline]
+    approve_with = staticmethod(registration_approve)
+    reject_with = staticmethod(registration_reject)
 
 
 @admin.register(Interest)
@@ -163,3 +173,24 @@ class ResidentServiceViewAdmin(admin.ModelAdmin):
     search_fields = ["service_area__name", "=response__id"]
     raw_id_fields = ["response"]
     autocomplete_fields = ["service_area"]
+
+
+@admin.register(OrganisationUpdate)
+class OrganisationUpdateAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "status", "submitted_at", "reviewed_by", "reviewed_at"]
+    list_filter = ["status", "survey"]
+    list_select_related = ["organisation", "reviewed_by"]
+    search_fields = ["organisation__name", "reason"]
+    readonly_fields = [
+        "organisation",
+        "survey",
+        "answers",
+        "status",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+
+    def has_add_permission(self, request):
+        # Updates come from groups through their links; moderators decide them on /moderation/.
+        return False

@@ -280,3 +280,43 @@ class ResidentServiceView(models.Model):
 
     def __str__(self):
         return f"{self.service_area}: {self.get_view_display()}"
+
+
+class OrganisationUpdate(models.Model):
+    """Changes a group proposed through its update link, held until a moderator accepts them."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="updates")
+    survey = models.ForeignKey(
+        Survey,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The round whose interests the group changed, if one was open.",
+    )
+    answers = models.JSONField(help_text="The group's answers, page by page, as they typed them.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True, max_length=2000)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="update_status_submitted_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+                name="organisation_update_rejection_has_reason",
+            )
+        ]
+
+    def __str__(self):
+        return f"Update to {self.organisation} ({self.get_status_display().lower()})"

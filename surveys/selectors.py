@@ -5,6 +5,7 @@ Pages, exports, the dashboard and the tests all call these; none re-derives the 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
@@ -14,7 +15,7 @@ from organisations import identifiers
 from organisations.models import Organisation
 from services.models import ServiceArea
 
-from .models import Interest, Survey
+from .models import Interest, ResidentResponse, ResidentServiceView, Survey
 
 READINESS_ORDER = [
     Interest.Readiness.READY_NOW,
@@ -152,6 +153,27 @@ class CapacityMatrix:
     @property
     def gap_count(self):
         return sum(1 for column in self.columns if column.is_gap)
+
+
+def open_capacity_survey(when=None):
+    """The organisation-capacity round taking interests now, if any."""
+    return Survey.objects.organisation_capacity().open_at(when).latest_first().first()
+
+
+def next_capacity_survey(when=None):
+    """The next organisation-capacity round to open, if one is planned."""
+    return Survey.objects.organisation_capacity().filter(opens_at__gt=when or timezone.now()).order_by(
+        "opens_at"
+    ).first()
+
+
+def services_for_round(survey):
+    """The services a round asks about, in the order pages show them."""
+    if survey is None:
+        return ServiceArea.objects.none()
+    return survey.covered_services().select_related("category").order_by(
+        "category__position", "category__name", "name"
+    )
 
 
 def default_capacity_survey():
@@ -299,29 +321,47 @@ def _stream_rows(rows_qs, shown, position, chunk_size=2000):
 READINESS_SIGNAL_RULE = [
     (
         "Keep council-led, explore co-governance",
-        "the service is high risk (statutory care or safeguarding), whatever the capacity",
+        "the service is high risk (statutory care or safeguarding), whatever the capacity or residents’ "
+        "views",
     ),
     ("Not open to community interest", "the council has not opened the service to expressions of interest"),
-    ("Strong candidate", "low or medium risk and at least two groups are ready now to deliver"),
-    ("Possible candidate", "low or medium risk and one group is ready now to deliver"),
+    (
+        "Contested",
+        "residents have answered and at least as many are uneasy as willing, whatever the capacity",
+    ),
+    (
+        "Strong candidate",
+        "at least two groups are ready now to deliver and more residents are willing than uneasy",
+    ),
+    (
+        "Possible candidate",
+        "at least one group is ready now to deliver, but only one, or residents have not answered yet",
+    ),
     ("Possible with support", "no group is ready now, but at least one would be ready with support"),
     ("No capacity yet", "no group is ready now or ready with support to deliver"),
 ]
 
 
-def readiness_signal(service, column):
-    """The plain-language signal for one service, by the first rule in READINESS_SIGNAL_RULE."""
+def readiness_signal(service, column, residents=None):
+    """The plain-language signal for one service, by the first rule in READINESS_SIGNAL_RULE.
+
+    `column` holds the groups' capacity (a MatrixColumn), `residents` the residents' views
+    (a ServiceResidentViews); either may be None when there is none.
+    """
+    contested, strong, possible, with_support, no_capacity = (s for s, _rule in READINESS_SIGNAL_RULE[2:])
     if service.risk_tier == ServiceArea.RiskTier.HIGH:
         return READINESS_SIGNAL_RULE[0][0]
     if column is None or not service.open_to_interest:
         return READINESS_SIGNAL_RULE[1][0]
-    if column.ready_deliverers >= 2:
-        return READINESS_SIGNAL_RULE[2][0]
-    if column.ready_deliverers == 1:
-        return READINESS_SIGNAL_RULE[3][0]
+    if residents is not None and residents.is_contested:
+        return contested
+    if column.ready_deliverers >= 2 and residents is not None and residents.willing > residents.uneasy:
+        return strong
+    if column.ready_deliverers >= 1:
+        return possible
     if column.ready_with_support:
-        return READINESS_SIGNAL_RULE[4][0]
-    return READINESS_SIGNAL_RULE[5][0]
+        return with_support
+    return no_capacity
 
 
 @dataclass
@@ -329,19 +369,29 @@ class ServiceSummary:
     service: ServiceArea
     column: MatrixColumn | None
     signal: str
+    residents: object = None  # a ServiceResidentViews
 
 
-def services_overview(*, survey):
-    """One row per service: tier, ready deliverers and co-governors, support, signal."""
+def services_overview(*, survey, residents_survey=None):
+    """One row per service: tier, ready groups, support, residents' views, and the signal."""
     matrix = capacity_matrix(filters=MatrixFilters(), survey=survey, limit=0)
     columns = {column.service.pk: column for column in matrix.columns}
+    views = resident_views(survey=residents_survey)
     services = ServiceArea.objects.select_related("category").order_by(
         "category__position", "category__name", "name"
     )
-    return [
-        ServiceSummary(service=s, column=columns.get(s.pk), signal=readiness_signal(s, columns.get(s.pk)))
-        for s in services
-    ]
+    summaries = []
+    for service in services:
+        column, residents = columns.get(service.pk), views.for_service(service)
+        summaries.append(
+            ServiceSummary(
+                service=service,
+                column=column,
+                signal=readiness_signal(service, column, residents),
+                residents=residents,
+            )
+        )
+    return summaries
 
 
 @dataclass
@@ -522,4 +572,248 @@ def dashboard(*, survey, stale_before, listed=10):
         awaiting_review=list(Organisation.objects.pending().order_by("created_at")[:listed]),
         stale=list(stale.order_by("last_confirmed_at", "created_at")[:listed]),
         stale_count=stale.count(),
+    )
+
+
+def organisation_data(organisation):
+    """Everything held about a group, for the group itself (a UK GDPR access request)."""
+    fields = [f.name for f in Organisation._meta.fields if f.name not in {"link_nonce", "reviewed_by"}]
+    interests = Interest.objects.filter(organisation=organisation).select_related("survey", "service_area")
+    return {
+        "reference": organisation.reference,
+        "org_id": organisation.org_id,
+        "record": {name: getattr(organisation, name) for name in fields},
+        "wards": [f"{w.name} ({w.gss_code})" for w in organisation.wards.order_by("name")],
+        "interests": [
+            {
+                "round": i.survey.title, "service": i.service_area.name, "delivers": i.delivers,
+                "co_governs": i.co_governs, "involvement": i.get_involvement_display(),
+                "readiness": i.get_readiness_display(), "volunteers_offered": i.volunteers_offered,
+                "hours_per_week": i.hours_per_week, "support_needed": i.support_needed_labels(),
+                "costs": i.costs, "benefits": i.benefits, "concerns": i.concerns,
+            }
+            for i in interests
+        ],
+        "history": [
+            {
+                "date": h.history_date, "change": h.get_history_type_display(),
+                "reason": h.history_change_reason or "",
+                "record": {name: getattr(h, name, None) for name in fields if name != "reviewed_by"},
+            }
+            for h in organisation.history.order_by("history_date")
+        ],
+    }
+
+
+@dataclass
+class ModerationQueue:
+    registrations: list  # (organisation, [likely duplicate organisations])
+    updates: list
+    erasures: list
+
+
+def moderation_queue():
+    """New registrations and pending updates, oldest first, with likely duplicates flagged."""
+    from organisations.duplicates import duplicate_pool, likely_duplicates
+
+    from .models import OrganisationUpdate
+
+    pending = list(Organisation.objects.pending().order_by("created_at", "pk"))
+    pool = duplicate_pool()
+    matches = {o.pk: likely_duplicates({"pk": o.pk, **_numbers_and_name(o)}, pool) for o in pending}
+    wanted = {pk for found in matches.values() for pk in found}
+    by_pk = Organisation.objects.in_bulk(wanted)
+    return ModerationQueue(
+        registrations=[(o, [by_pk[pk] for pk in matches[o.pk]]) for o in pending],
+        updates=list(
+            OrganisationUpdate.objects.filter(status=OrganisationUpdate.Status.PENDING)
+            .select_related("organisation").order_by("submitted_at", "pk")
+        ),
+        erasures=list(
+            Organisation.objects.filter(erasure_requested_at__isnull=False)
+            .exclude(status=Organisation.Status.ARCHIVED).order_by("erasure_requested_at")
+        ),
+    )
+
+
+def _numbers_and_name(organisation):
+    return {name: getattr(organisation, name)
+            for name in ("name", "charity_number", "company_number", "society_number")}
+
+
+def likely_duplicates_of(organisation):
+    """Other records that share a number or a near-identical name with this one."""
+    from organisations.duplicates import duplicate_pool, likely_duplicates
+
+    found = likely_duplicates({"pk": organisation.pk, **_numbers_and_name(organisation)}, duplicate_pool())
+    return list(Organisation.objects.filter(pk__in=found).order_by("name"))
+
+
+@dataclass
+class Change:
+    section: str
+    question: str
+    approved: str
+    proposed: str
+
+
+def update_changes(update):
+    """What an update would change, question by question and interest by interest."""
+    from .journey import Journey, answers_from_organisation
+
+    services = services_for_round(update.survey)
+    current = Journey(answers_from_organisation(update.organisation, survey=update.survey),
+                      survey=update.survey, services=services)
+    proposed = Journey(update.answers, survey=update.survey, services=services)
+    before = {page.title: dict(rows) for page, rows in current.summary()}
+    after = {page.title: dict(rows) for page, rows in proposed.summary()}
+    changes = []
+    for section in list(before) + [s for s in after if s not in before]:
+        old_rows, new_rows = before.get(section), after.get(section)
+        if old_rows is None:
+            changes.append(Change(section, "Interest", "None", "Added"))
+        elif new_rows is None:
+            changes.append(Change(section, "Interest", "Registered", "Withdrawn"))
+        for question in (new_rows or {}) if old_rows is not None and new_rows is not None else []:
+            if old_rows.get(question) != new_rows.get(question):
+                old = old_rows.get(question, "Not given")
+                changes.append(Change(section, question, old, new_rows[question]))
+    return changes
+
+
+# --- Residents' views ---------------------------------------------------------------------------
+
+RESIDENT_CHANNELS = [
+    # (the answer's value, the ResidentServiceView field, what residents are asked)
+    ("volunteers", "accepts_volunteers", "More volunteers within the council service"),
+    ("community_group", "accepts_community_group", "A community group or charity"),
+    ("social_enterprise", "accepts_social_enterprise", "A social enterprise or co-operative"),
+    ("mutual", "accepts_mutual", "An employee-owned mutual"),
+]
+
+
+def percentage(count, total):
+    """`count` as a whole percentage of `total`, halves rounded up; 0 when there is no total."""
+    return (200 * count + total) // (2 * total) if total else 0
+
+
+@dataclass(frozen=True)
+class AnswerCount:
+    value: str
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass
+class ServiceResidentViews:
+    """How residents feel about one service being delivered differently, and the ways they'd accept."""
+
+    service: ServiceArea
+    willing: int = 0
+    neutral: int = 0
+    uneasy: int = 0
+    dont_know: int = 0
+    channels: dict = field(default_factory=dict)  # answer value -> residents who would accept it
+
+    @property
+    def n(self):
+        """How many residents answered about this service."""
+        return self.willing + self.neutral + self.uneasy + self.dont_know
+
+    @property
+    def willing_percent(self):
+        return percentage(self.willing, self.n)
+
+    @property
+    def uneasy_percent(self):
+        return percentage(self.uneasy, self.n)
+
+    @property
+    def views(self):
+        """Each answer with its count and percentage, in the order the question offers them."""
+        return [
+            AnswerCount(value, label, getattr(self, value), percentage(getattr(self, value), self.n))
+            for value, label in ResidentServiceView.View.choices
+        ]
+
+    @property
+    def channel_counts(self):
+        """Each way of running the service, with how many residents would accept it."""
+        counts = [(value, label, self.channels.get(value, 0)) for value, _field, label in RESIDENT_CHANNELS]
+        return [AnswerCount(value, label, count, percentage(count, self.n)) for value, label, count in counts]
+
+    @property
+    def is_contested(self):
+        """Residents have answered and at least as many are uneasy as willing."""
+        return self.n > 0 and self.uneasy >= self.willing
+
+
+@dataclass
+class ResidentViews:
+    """Residents' views of each service in one round, of everyone or of one ward or age band."""
+
+    survey: Survey | None
+    respondents: int = 0
+    services: list = field(default_factory=list)  # ServiceResidentViews, in display order
+
+    def for_service(self, service):
+        """One service's views; all zero when the round did not ask about it."""
+        found = next((views for views in self.services if views.service.pk == service.pk), None)
+        return found or ServiceResidentViews(service=service)
+
+    def by_unease(self):
+        """Most uneasy first, by share of those who answered; services nobody answered about last."""
+        return sorted(
+            self.services,
+            key=lambda v: (v.n == 0, -Fraction(v.uneasy, v.n or 1), -v.n, v.service.name.lower()),
+        )
+
+
+def resident_views(*, survey, ward=None, age_band="", service=None) -> ResidentViews:
+    """Count residents' views per service in SQL: three queries however many residents answered.
+
+    Lists the services the round asks about and any others residents answered about (should
+    the round's list have changed); `service` narrows it to that one service.
+    """
+    if survey is None:
+        return ResidentViews(survey=None)
+    responses = ResidentResponse.objects.filter(survey=survey)
+    answers = ResidentServiceView.objects.filter(response__survey=survey)
+    if ward is not None:
+        responses, answers = responses.filter(ward=ward), answers.filter(response__ward=ward)
+    if age_band:
+        responses, answers = responses.filter(age_band=age_band), answers.filter(response__age_band=age_band)
+    if service is not None:
+        answers = answers.filter(service_area=service)
+    totals = {
+        row.pop("service_area_id"): row
+        for row in answers.values("service_area_id")
+        .annotate(
+            **{value: Count("pk", filter=Q(view=value)) for value in ResidentServiceView.View.values},
+            **{value: Count("pk", filter=Q(**{name: True})) for value, name, _label in RESIDENT_CHANNELS},
+        )
+        .order_by()
+    }
+    if service is not None:
+        services = [service]
+    else:
+        chosen = Survey.services.through.objects.filter(survey=survey)
+        services = ServiceArea.objects.in_display_order().filter(
+            Q(pk__in=chosen.values("servicearea_id"))
+            | (Q(open_to_interest=True) & ~Exists(chosen))
+            | Q(pk__in=list(totals))
+        )
+    return ResidentViews(
+        survey=survey,
+        respondents=responses.count(),
+        services=[_service_views(s, totals.get(s.pk, {})) for s in services],
+    )
+
+
+def _service_views(service, row):
+    return ServiceResidentViews(
+        service=service,
+        **{value: row.get(value, 0) for value in ResidentServiceView.View.values},
+        channels={value: row.get(value, 0) for value, _name, _label in RESIDENT_CHANNELS},
     )

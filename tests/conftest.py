@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from organisations.models import Organisation, Ward
 from services.models import ServiceArea, ServiceCategory
-from surveys.models import Interest, Survey
+from surveys.models import Interest, ResidentResponse, ResidentServiceView, Survey
 from surveys.services import COUNCIL_OFFICERS
 
 _sequence = itertools.count(1)
@@ -214,3 +214,24 @@ def borough(make_category, make_service, make_ward, make_organisation, make_surv
         "parks_cat": parks_cat,
         "care_cat": care_cat,
     }
+
+
+@pytest.fixture
+def make_resident_response(db, make_survey):
+    """One resident's response: `views` maps a service to a view, or to (view, [accepted ways])."""
+
+    def make(views, survey=None, ward=None, age_band=""):
+        if survey is None:
+            survey = make_survey(kind=Survey.Kind.RESIDENT_VIEWS)
+        response = ResidentResponse.objects.create(survey=survey, ward=ward, age_band=age_band)
+        for service, answer in views.items():
+            view, ways = answer if isinstance(answer, tuple) else (answer, [])
+            ResidentServiceView.objects.create(
+                response=response,
+                service_area=service,
+                view=view,
+                **{f"accepts_{way}": True for way in ways},
+            )
+        return response
+
+    return make

@@ -10,10 +10,13 @@ from capacity_map.access import OfficerRequiredMixin
 from services.models import ServiceArea
 
 from ..forms import AssessmentForm
-from ..models import Interest, Survey
+from ..models import Interest, ResidentResponse, Survey
+from ..resident_forms import ResidentViewsFilterForm
 from ..selectors import (
     READINESS_SIGNAL_RULE,
     default_capacity_survey,
+    latest_opened,
+    resident_views,
     service_capacity,
     services_overview,
 )
@@ -34,10 +37,12 @@ class ServiceListView(OfficerRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         survey = _round_from(self.request)
+        residents_survey = latest_opened(Survey.objects.resident_views().latest_first())
         return super().get_context_data(
             survey=survey,
             rounds=Survey.objects.organisation_capacity().latest_first(),
-            summaries=services_overview(survey=survey),
+            residents_survey=residents_survey,
+            summaries=services_overview(survey=survey, residents_survey=residents_survey),
             signal_rule=READINESS_SIGNAL_RULE,
             **kwargs,
         )
@@ -53,11 +58,19 @@ class ServiceDetailView(OfficerRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         survey = _round_from(self.request)
+        views_filter = ResidentViewsFilterForm(self.request.GET)
+        residents_survey, ward, age_band = views_filter.chosen()
+        views = resident_views(survey=residents_survey, ward=ward, age_band=age_band, service=self.object)
         return super().get_context_data(
             survey=survey,
             rounds=Survey.objects.organisation_capacity().latest_first(),
             capacity=service_capacity(service=self.object, survey=survey),
             can_assess=self.request.user.has_perm("surveys.change_assessment"),
+            views_filter=views_filter,
+            residents_survey=residents_survey,
+            residents=views.for_service(self.object),
+            residents_ward=ward,
+            residents_age=dict(ResidentResponse.AgeBand.choices).get(age_band),
             **kwargs,
         )
 

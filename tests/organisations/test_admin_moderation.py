@@ -67,6 +67,21 @@ def test_reject_with_a_reason_records_it(admin_client_, admin_user_, make_organi
 
 
 @pytest.mark.django_db
+def test_admin_decisions_email_the_group(
+    admin_client_, make_organisation, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    approved, rejected = make_organisation(status="pending"), make_organisation(status="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        _act(admin_client_, "approve", [approved])
+        _act(admin_client_, "reject", [rejected], apply="Reject", reason="Outside the borough.")
+    assert [m.to for m in mail.outbox] == [[approved.contact_email], [rejected.contact_email]]
+    assert "/update/" in mail.outbox[0].body
+    assert "Outside the borough." in mail.outbox[1].body
+
+
+@pytest.mark.django_db
 def test_archive(admin_client_, make_organisation):
     group = make_organisation(status="approved")
     _act(admin_client_, "archive", [group])

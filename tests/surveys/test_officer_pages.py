@@ -14,13 +14,18 @@ from surveys.selectors import MatrixFilters, capacity_matrix, dashboard
 
 
 @pytest.mark.django_db
-def test_services_overview_counts_and_signals(officer_client, borough, make_interest, make_organisation):
+def test_services_overview_counts_and_signals(
+    officer_client, borough, make_interest, make_organisation, make_survey, make_resident_response
+):
     make_interest(
         survey=borough["current"],
         organisation=make_organisation(name="Park Runners"),
         service_area=borough["parks"],
         readiness="ready_now",
     )
+    residents = make_survey(kind="resident_views")
+    for view in ("willing", "willing", "uneasy"):
+        make_resident_response({borough["parks"]: view}, survey=residents)
     page = officer_client.get(reverse("services:list")).content.decode()
     assert "How the readiness signal is worked out" in page
     rows = {

@@ -1,0 +1,114 @@
+"""Moderators (officers and admins) approve or reject registrations and groups' updates."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from capacity_map.access import OfficerRequiredMixin
+from organisations.models import Organisation
+
+from .. import services
+from ..models import OrganisationUpdate
+from ..selectors import likely_duplicates_of, moderation_queue, organisation_profile, update_changes
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is emailed to the group.",
+        error_messages={"required": "Enter a reason; it is emailed to the group"},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Enter a reason; it is emailed to the group")
+        return reason
+
+
+class QueueView(OfficerRequiredMixin, TemplateView):
+    template_name = "surveys/moderation/queue.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(queue=moderation_queue(), **kwargs)
+
+
+class RegistrationReviewView(OfficerRequiredMixin, View):
+    template_name = "surveys/moderation/registration.html"
+
+    def get(self, request, pk, reason_form=None):
+        organisation = get_object_or_404(Organisation, pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "organisation": organisation,
+                "profile": organisation_profile(organisation),
+                "duplicates": likely_duplicates_of(organisation),
+                "form": reason_form or ReasonForm(),
+            },
+            status=400 if reason_form else 200,
+        )
+
+    def post(self, request, pk):
+        organisation = get_object_or_404(Organisation, pk=pk)
+        action = request.POST.get("action")
+        if action == "approve" and organisation.status == Organisation.Status.PENDING:
+            services.registration_approve(organisation=organisation, reviewer=request.user)
+            messages.success(request, f"{organisation.name} is approved and has been emailed a link.")
+        elif action == "reject" and organisation.status == Organisation.Status.PENDING:
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                return self.get(request, pk, reason_form=form)
+            services.registration_reject(
+                organisation=organisation, reviewer=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, f"{organisation.name} is rejected and the group has been told why.")
+        elif action == "erase" and organisation.erasure_requested_at:
+            services.organisation_erase(organisation=organisation, reviewer=request.user)
+            messages.success(request, f"Personal data of {organisation.name} has been removed.")
+        else:
+            messages.error(request, "That could not be done: the record has changed since you opened it.")
+            return redirect("surveys:moderation_registration", pk=pk)
+        return redirect("surveys:moderation")
+
+
+class UpdateReviewView(OfficerRequiredMixin, View):
+    template_name = "surveys/moderation/update.html"
+
+    def get(self, request, pk, reason_form=None):
+        update = get_object_or_404(OrganisationUpdate.objects.select_related("organisation", "survey"), pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "update": update,
+                "changes": update_changes(update) if update.status == "pending" else [],
+                "form": reason_form or ReasonForm(),
+            },
+            status=400 if reason_form else 200,
+        )
+
+    def post(self, request, pk):
+        update = get_object_or_404(OrganisationUpdate, pk=pk)
+        try:
+            if request.POST.get("action") == "accept":
+                services.update_accept(update=update, reviewer=request.user)
+                messages.success(request, f"The changes to {update.organisation.name} are now live.")
+            else:
+                form = ReasonForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, reason_form=form)
+                services.update_reject(
+                    update=update, reviewer=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, "The changes were not accepted and the group has been told why.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("surveys:moderation_update", pk=pk)
+        return redirect("surveys:moderation")

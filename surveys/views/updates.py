@@ -1,0 +1,140 @@
+"""A group keeping its record up to date through its link: review, confirm, download, delete."""
+
+import json
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from capacity_map.ratelimit import allow
+from organisations.models import Organisation
+
+from .. import emails, services
+from ..journey import Journey, answers_from_organisation
+from ..selectors import organisation_data, services_for_round
+from .journey import UpdateJourneyMixin
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The contact email address your group registered with.",
+        widget=forms.TextInput(attrs={"input_type": "email", "autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.MEDIUM
+        self.helper.layout = Layout(Field.text("email", field_width=20))
+
+
+class LinkRequestView(View):
+    """Ask for a new link; the answer is the same whether or not the address is known."""
+
+    def get(self, request):
+        return render(request, "surveys/update/request.html", {"form": LinkRequestForm()})
+
+    def post(self, request):
+        form = LinkRequestForm(request.POST)
+        if not form.is_valid():
+            return render(request, "surveys/update/request.html", {"form": form})
+        if not allow(request, scope="update-link"):
+            return render(request, "surveys/registration/too_many.html", status=429)
+        for organisation in Organisation.objects.approved().filter(
+            contact_email__iexact=form.cleaned_data["email"]
+        ):
+            emails.link_requested(organisation)
+        return redirect("surveys:update_requested")
+
+
+class LinkRequestedView(View):
+    def get(self, request):
+        return render(request, "surveys/update/requested.html")
+
+
+class UpdateHomeView(UpdateJourneyMixin, View):
+    """Everything the council holds about the group, and what it can do from here."""
+
+    def get(self, request, token):
+        current = Journey(
+            answers_from_organisation(self.organisation, survey=self.survey),
+            survey=self.survey,
+            services=services_for_round(self.survey),
+        )
+        pending = self.organisation.updates.filter(status="pending").exists()
+        return render(
+            request,
+            "surveys/update/home.html",
+            self.context(
+                token=token,
+                summary=current.summary(),
+                pending=pending,
+                draft=self.session_key() in request.session,
+            ),
+        )
+
+
+class ConfirmView(UpdateJourneyMixin, View):
+    def post(self, request, token):
+        services.organisation_confirm(organisation=self.organisation)
+        request.session.pop(self.session_key(), None)
+        return render(
+            request,
+            "surveys/update/finished.html",
+            {
+                "heading": "Thank you for confirming",
+                "message": f"We have noted that nothing has changed for {self.organisation.name} "
+                f"on {timezone.localdate():%-d %B %Y}. This link no longer works; we will send "
+                "a new one when it is time to check again.",
+            },
+        )
+
+
+class EraseRequestView(UpdateJourneyMixin, View):
+    def post(self, request, token):
+        services.erasure_request(organisation=self.organisation)
+        request.session.pop(self.session_key(), None)
+        return render(
+            request,
+            "surveys/update/finished.html",
+            {
+                "heading": "We have your request to delete your record",
+                "message": "A council officer will remove your group’s personal data, usually within "
+                "one month, and will not contact you again about this record.",
+            },
+        )
+
+
+class DataDownloadView(UpdateJourneyMixin, View):
+    def get(self, request, token):
+        data = organisation_data(self.organisation)
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False, default=str),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.organisation.reference}.json"'
+        return response
+
+
+class UpdateSentView(View):
+    def get(self, request):
+        return render(
+            request,
+            "surveys/update/finished.html",
+            {
+                "heading": "Your changes have been sent",
+                "message": "A council officer will check them. Until then, officers see your previous "
+                "answers. We will email you when your changes are accepted, with a new link.",
+            },
+        )
