@@ -138,8 +138,11 @@ def update_submit(*, organisation: Organisation, journey: Journey) -> Organisati
     journey.cleaned()  # every page must be complete and valid before anything is kept
     OrganisationUpdate.objects.filter(
         organisation=organisation, status=OrganisationUpdate.Status.PENDING
-    ).update(status=OrganisationUpdate.Status.REJECTED, reason="Replaced by a later update.",
-             reviewed_at=timezone.now())
+    ).update(
+        status=OrganisationUpdate.Status.REJECTED,
+        reason="Replaced by a later update.",
+        reviewed_at=timezone.now(),
+    )
     update = OrganisationUpdate(organisation=organisation, survey=journey.survey, answers=journey.answers)
     update.full_clean()
     update.save()
@@ -150,8 +153,10 @@ def update_submit(*, organisation: Organisation, journey: Journey) -> Organisati
 
 def _locked_pending(update):
     """The update, locked, if still pending: two moderators cannot apply it twice."""
-    locked = OrganisationUpdate.objects.select_for_update().select_related("organisation", "survey").get(
-        pk=update.pk
+    locked = (
+        OrganisationUpdate.objects.select_for_update(of=("self",))
+        .select_related("organisation", "survey")
+        .get(pk=update.pk)
     )
     if locked.status != OrganisationUpdate.Status.PENDING:
         raise ValidationError("This update has already been dealt with.")
@@ -225,7 +230,12 @@ def erasure_request(*, organisation: Organisation) -> Organisation:
 
 
 PERSONAL_FIELDS = (
-    "contact_name", "contact_email", "contact_phone", "postcode", "public_email", "public_phone",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "postcode",
+    "public_email",
+    "public_phone",
 )
 
 

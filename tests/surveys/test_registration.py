@@ -351,3 +351,15 @@ def test_long_text_is_refused_by_the_field(client, borough):
     page = response.content.decode()
     assert "Ensure this value has at most 200 characters" in page
     assert "Ensure this value has at most 2000 characters" in page
+
+
+@pytest.mark.django_db
+def test_forms_refuse_posts_without_a_csrf_token(borough):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(step("about"), ABOUT).status_code == 403
+    page = strict.get(step("about")).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert strict.post(reverse("surveys:register_check")).status_code == 403
+    assert strict.post(reverse("surveys:update_request"), {"email": "a@example.org"}).status_code == 403
