@@ -162,17 +162,22 @@ def open_capacity_survey(when=None):
 
 def next_capacity_survey(when=None):
     """The next organisation-capacity round to open, if one is planned."""
-    return Survey.objects.organisation_capacity().filter(opens_at__gt=when or timezone.now()).order_by(
-        "opens_at"
-    ).first()
+    return (
+        Survey.objects.organisation_capacity()
+        .filter(opens_at__gt=when or timezone.now())
+        .order_by("opens_at")
+        .first()
+    )
 
 
 def services_for_round(survey):
     """The services a round asks about, in the order pages show them."""
     if survey is None:
         return ServiceArea.objects.none()
-    return survey.covered_services().select_related("category").order_by(
-        "category__position", "category__name", "name"
+    return (
+        survey.covered_services()
+        .select_related("category")
+        .order_by("category__position", "category__name", "name")
     )
 
 
@@ -327,7 +332,7 @@ READINESS_SIGNAL_RULE = [
     ("Not open to community interest", "the council has not opened the service to expressions of interest"),
     (
         "Contested",
-        "residents have answered and at least as many are uneasy as willing, whatever the capacity",
+        "some residents are uneasy and at least as many are uneasy as willing, whatever the capacity",
     ),
     (
         "Strong candidate",
@@ -335,7 +340,8 @@ READINESS_SIGNAL_RULE = [
     ),
     (
         "Possible candidate",
-        "at least one group is ready now to deliver, but only one, or residents have not answered yet",
+        "at least one group is ready now to deliver (but only one, or residents are not more willing than "
+        "uneasy)",
     ),
     ("Possible with support", "no group is ready now, but at least one would be ready with support"),
     ("No capacity yet", "no group is ready now or ready with support to deliver"),
@@ -586,17 +592,25 @@ def organisation_data(organisation):
         "wards": [f"{w.name} ({w.gss_code})" for w in organisation.wards.order_by("name")],
         "interests": [
             {
-                "round": i.survey.title, "service": i.service_area.name, "delivers": i.delivers,
-                "co_governs": i.co_governs, "involvement": i.get_involvement_display(),
-                "readiness": i.get_readiness_display(), "volunteers_offered": i.volunteers_offered,
-                "hours_per_week": i.hours_per_week, "support_needed": i.support_needed_labels(),
-                "costs": i.costs, "benefits": i.benefits, "concerns": i.concerns,
+                "round": i.survey.title,
+                "service": i.service_area.name,
+                "delivers": i.delivers,
+                "co_governs": i.co_governs,
+                "involvement": i.get_involvement_display(),
+                "readiness": i.get_readiness_display(),
+                "volunteers_offered": i.volunteers_offered,
+                "hours_per_week": i.hours_per_week,
+                "support_needed": i.support_needed_labels(),
+                "costs": i.costs,
+                "benefits": i.benefits,
+                "concerns": i.concerns,
             }
             for i in interests
         ],
         "history": [
             {
-                "date": h.history_date, "change": h.get_history_type_display(),
+                "date": h.history_date,
+                "change": h.get_history_type_display(),
                 "reason": h.history_change_reason or "",
                 "record": {name: getattr(h, name, None) for name in fields if name != "reviewed_by"},
             }
@@ -627,18 +641,22 @@ def moderation_queue():
         registrations=[(o, [by_pk[pk] for pk in matches[o.pk]]) for o in pending],
         updates=list(
             OrganisationUpdate.objects.filter(status=OrganisationUpdate.Status.PENDING)
-            .select_related("organisation").order_by("submitted_at", "pk")
+            .select_related("organisation")
+            .order_by("submitted_at", "pk")
         ),
         erasures=list(
             Organisation.objects.filter(erasure_requested_at__isnull=False)
-            .exclude(status=Organisation.Status.ARCHIVED).order_by("erasure_requested_at")
+            .exclude(status=Organisation.Status.ARCHIVED)
+            .order_by("erasure_requested_at")
         ),
     )
 
 
 def _numbers_and_name(organisation):
-    return {name: getattr(organisation, name)
-            for name in ("name", "charity_number", "company_number", "society_number")}
+    return {
+        name: getattr(organisation, name)
+        for name in ("name", "charity_number", "company_number", "society_number")
+    }
 
 
 def likely_duplicates_of(organisation):
@@ -662,8 +680,11 @@ def update_changes(update):
     from .journey import Journey, answers_from_organisation
 
     services = services_for_round(update.survey)
-    current = Journey(answers_from_organisation(update.organisation, survey=update.survey),
-                      survey=update.survey, services=services)
+    current = Journey(
+        answers_from_organisation(update.organisation, survey=update.survey),
+        survey=update.survey,
+        services=services,
+    )
     proposed = Journey(update.answers, survey=update.survey, services=services)
     before = {page.title: dict(rows) for page, rows in current.summary()}
     after = {page.title: dict(rows) for page, rows in proposed.summary()}
@@ -745,8 +766,8 @@ class ServiceResidentViews:
 
     @property
     def is_contested(self):
-        """Residents have answered and at least as many are uneasy as willing."""
-        return self.n > 0 and self.uneasy >= self.willing
+        """Some residents are uneasy, and at least as many as are willing."""
+        return self.uneasy > 0 and self.uneasy >= self.willing
 
 
 @dataclass

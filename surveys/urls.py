@@ -57,7 +57,10 @@ urlpatterns += [
     path("update/<str:token>/change/check/", journey.UpdateCheckView.as_view(), name="update_check"),
     path("update/<str:token>/change/<slug:key>/", journey.UpdateStepView.as_view(), name="update_step"),
     path("moderation/", moderation.QueueView.as_view(), name="moderation"),
-    path("moderation/registrations/<int:pk>/", moderation.RegistrationReviewView.as_view(),
-         name="moderation_registration"),
+    path(
+        "moderation/registrations/<int:pk>/",
+        moderation.RegistrationReviewView.as_view(),
+        name="moderation_registration",
+    ),
     path("moderation/updates/<int:pk>/", moderation.UpdateReviewView.as_view(), name="moderation_update"),
 ]

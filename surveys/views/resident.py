@@ -142,7 +142,8 @@ class ResidentSectionView(ResidentFormMixin, FormView):
     def form_valid(self, form):
         self.journey.save_views(form.views())
         if self.changing:
-            return redirect(self.step_url(None))
+            # Back to where the resident was on the check page, not to the question they changed.
+            return redirect(f"{self.step_url(None)}#answers-{self.section.slug}")
         index = self.sections.index(self.section)
         following = self.sections[index + 1] if index + 1 < len(self.sections) else "about"
         return redirect(self.step_url(following))
