@@ -61,3 +61,20 @@ def test_the_accessibility_check_catches_violations(page, check_accessibility):
     page.set_content('<html><head><title>t</title></head><body><img src="a.png"></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         check_accessibility(page)
+
+
+def test_content_security_policy_lets_govuk_frontend_run(page):
+    blocked = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    response = page.goto("/")
+    policy = response.headers["content-security-policy"]
+    assert (
+        "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert "frame-ancestors 'none'" in policy
+    assert "govuk-frontend-supported" in page.evaluate("document.body.className")
+    page.wait_for_selector("[data-govuk-skip-link-init]", state="attached")
+    assert blocked == []
