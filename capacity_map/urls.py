@@ -29,3 +29,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "capacity_map.views.permission_denied"
+handler404 = "capacity_map.views.page_not_found"
+handler500 = "capacity_map.views.server_error"
