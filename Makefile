@@ -51,3 +51,15 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Backups of the configured database (DATABASE_URL, or the SQLite file): make backup, then
+# make restore BACKUP=backups/<file>.
+BACKUP ?= $(shell ls -t backups/*.backup 2>/dev/null | head -n 1)
+.PHONY: backup restore
+backup: install
+	@mkdir -p backups
+	$(BIN)/python manage.py backup --output backups/capacity-map-$$(date +%Y%m%d-%H%M%S).backup
+
+restore: install
+	@test -n "$(BACKUP)" || (echo "No backup found: make restore BACKUP=path/to/file.backup"; exit 1)
+	$(BIN)/python manage.py restore --input $(BACKUP)

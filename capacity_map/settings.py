@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "capacity_map",  # no models: its management commands (backup, restore)
     "services",
     "organisations",
     "surveys",

@@ -1,5 +1,8 @@
 """Writes for surveys; also keeps the Council officers group's permissions in step."""
 
+import datetime
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +15,14 @@ from organisations.services import organisation_approve, organisation_reject
 
 from . import emails
 from .journey import SERVICE_PREFIX, IncompleteAnswers, Journey, interest_values, organisation_values
-from .models import Assessment, Interest, OrganisationUpdate, ResidentResponse, ResidentServiceView
+from .models import (
+    Assessment,
+    Interest,
+    OrganisationUpdate,
+    ResidentResponse,
+    ResidentServiceView,
+    Survey,
+)
 from .selectors import RESIDENT_CHANNELS, services_for_round
 from .tokens import retire_links
 
@@ -239,22 +249,65 @@ PERSONAL_FIELDS = (
 )
 
 
-@transaction.atomic
-def organisation_erase(*, organisation: Organisation, reviewer) -> Organisation:
-    """Remove a group's personal data from its record and its history, and archive it."""
+def _remove_personal_data(organisation, *, reason, reviewer=None):
+    """Blank a group's contact details in its record and every historical copy of it."""
     blank = dict.fromkeys(PERSONAL_FIELDS, "")
     for name, value in blank.items():
         setattr(organisation, name, value)
-    organisation.status = Organisation.Status.ARCHIVED
-    organisation.status_reason = "Personal data removed at the group's request."
-    organisation.reviewed_by, organisation.reviewed_at = reviewer, timezone.now()
     organisation.full_clean()
-    organisation._change_reason = "Personal data removed on request"
+    organisation._change_reason = reason
     organisation._history_user = reviewer
     organisation.save()
     organisation.history.update(**blank)
     OrganisationUpdate.objects.filter(organisation=organisation).delete()
+
+
+@transaction.atomic
+def organisation_erase(*, organisation: Organisation, reviewer) -> Organisation:
+    """Remove a group's personal data from its record and its history, and archive it."""
+    organisation.status = Organisation.Status.ARCHIVED
+    organisation.status_reason = "Personal data removed at the group's request."
+    organisation.reviewed_by, organisation.reviewed_at = reviewer, timezone.now()
+    _remove_personal_data(organisation, reason="Personal data removed on request", reviewer=reviewer)
     return organisation
+
+
+CONTACT_RETENTION = datetime.timedelta(days=365)
+RESPONSE_RETENTION = datetime.timedelta(days=3 * 365)
+SIGN_IN_RECORD_RETENTION = datetime.timedelta(days=90)
+
+
+@transaction.atomic
+def retention_apply(*, now=None) -> dict:
+    """Remove what the privacy notice says we keep no longer; returns what was removed."""
+    now = now or timezone.now()
+    closed = Organisation.objects.filter(
+        status__in=[Organisation.Status.ARCHIVED, Organisation.Status.REJECTED],
+        reviewed_at__lt=now - CONTACT_RETENTION,
+    ).exclude(**dict.fromkeys(PERSONAL_FIELDS, ""))
+    contacts = 0
+    for organisation in closed:
+        _remove_personal_data(organisation, reason="Contact details removed after 12 months")
+        contacts += 1
+    updates, _ = (
+        OrganisationUpdate.objects.exclude(status=OrganisationUpdate.Status.PENDING)
+        .filter(reviewed_at__lt=now - CONTACT_RETENTION)
+        .delete()
+    )
+    old_rounds = Survey.objects.resident_views().filter(closes_at__lt=now - RESPONSE_RETENTION)
+    responses = ResidentResponse.objects.filter(survey__in=old_rounds).count()
+    ResidentResponse.objects.filter(survey__in=old_rounds).delete()
+    cutoff = now - SIGN_IN_RECORD_RETENTION
+    sign_ins = sum(
+        model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )
+    return {
+        "contact details removed": contacts,
+        "decided updates deleted": updates,
+        "resident responses deleted": responses,
+        "sign-in records deleted": sign_ins,
+    }
 
 
 @transaction.atomic
