@@ -14,35 +14,29 @@ class PoundsField(forms.DecimalField):
         return super().to_python(value)
 
 
+def _pounds(label, hint, what, example):
+    return PoundsField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        help_text=f"{hint} Leave empty if not known.",
+        error_messages={
+            "invalid": f"Enter the {what} as a number of pounds, like {example}",
+            "min_value": f"The {what} cannot be negative",
+        },
+    )
+
+
 class AssessmentForm(forms.ModelForm):
     """An officer's assessment of one group's interest in a service."""
 
-    estimated_cost = PoundsField(
-        label="Estimated cost to the council (£)",
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        help_text="A year, in pounds, for example 12000. Leave empty if not known.",
-        error_messages={
-            "invalid": "Enter the cost as a number of pounds, like 12000",
-            "min_value": "The cost cannot be negative",
-        },
+    estimated_cost = _pounds(
+        "Estimated cost to the council (£)", "A year, in pounds, for example 12000.", "cost", "12000"
     )
-    estimated_saving = PoundsField(
-        label="Estimated saving (£)",
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        help_text="A year, in pounds. Leave empty if not known.",
-        error_messages={
-            "invalid": "Enter the saving as a number of pounds, like 5000",
-            "min_value": "The saving cannot be negative",
-        },
-    )
+    estimated_saving = _pounds("Estimated saving (£)", "A year, in pounds.", "saving", "5000")
 
     class Meta:
         model = Assessment

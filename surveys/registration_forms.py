@@ -51,6 +51,16 @@ def _count(label, *, required=False, maximum=100000, **kwargs):
     )
 
 
+def _in_their_words(label, hint):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=SHORT_TEXT,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class AboutForm(StepForm):
     title = "About your group"
 
@@ -286,27 +296,9 @@ class ServiceInterestForm(StepForm):
         help_text="Select all that apply.",
         error_messages={"invalid_choice": "Select support from the list"},
     )
-    costs = forms.CharField(
-        label="Costs",
-        required=False,
-        max_length=SHORT_TEXT,
-        help_text="What it would cost your group, or the council.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    benefits = forms.CharField(
-        label="Benefits",
-        required=False,
-        max_length=SHORT_TEXT,
-        help_text="What residents would gain.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    concerns = forms.CharField(
-        label="Concerns",
-        required=False,
-        max_length=SHORT_TEXT,
-        help_text="Anything that worries you about it.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    costs = _in_their_words("Costs", "What it would cost your group, or the council.")
+    benefits = _in_their_words("Benefits", "What residents would gain.")
+    concerns = _in_their_words("Concerns", "Anything that worries you about it.")
 
     def layout(self):
         return Layout(
