@@ -63,3 +63,20 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || (echo "No backup found: make restore BACKUP=path/to/file.backup"; exit 1)
 	$(BIN)/python manage.py restore --input $(BACKUP)
+
+# Performance at county scale (docs/performance.md). `make bench` builds or reuses two PostgreSQL
+# databases from the seed_demo generator (DATABASE_URL, default a local capacity_map_bench, and
+# the same name ending _demo) and writes bench/results.json. `make loadtest` runs gunicorn with
+# production settings against the county and 30 seconds of locust from its own virtualenv.
+LOCUST := bench/.venv-locust/bin/locust
+.PHONY: bench loadtest
+bench: install
+	$(BIN)/python bench/run.py
+
+$(LOCUST):
+	$(PYTHON) -m venv bench/.venv-locust
+	bench/.venv-locust/bin/python -m pip install --quiet --upgrade pip
+	bench/.venv-locust/bin/pip install --quiet "locust==2.47.0"
+
+loadtest: install $(LOCUST)
+	$(BIN)/python bench/loadtest.py --locust $(LOCUST)

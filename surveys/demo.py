@@ -7,6 +7,8 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from itertools import zip_longest
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -63,17 +65,113 @@ SURVEYS = [
     ),
 ]
 CLOSED_ROUND, OPEN_ROUND, RESIDENT_ROUND = (slug for slug, *_rest in SURVEYS)
+# A bigger council has older capacity rounds too, a year apart; nearly every group then answered them.
+OLDER_ROUND_ANSWER_ODDS = 0.9
+BASE_SERVICE_COUNT = sum(len(rows) for _name, _description, rows in demo_data.SERVICE_CATEGORIES)
+MAX_SERVICE_COUNT = BASE_SERVICE_COUNT + sum(len(rows) for rows in demo_data.EXTRA_SERVICES.values())
+MAX_WARD_COUNT = len(demo_data.WARD_NAMES + demo_data.EXTRA_WARD_NAMES) * (
+    1 + len(demo_data.EXTRA_WARD_SUFFIXES)
+)
 
-WARD_CODES = [f"E05{FIRST_WARD_CODE + n:06d}" for n in range(len(demo_data.WARD_NAMES))]
-# (category name, slug, risk tier) of every service groups may offer to help with.
-OPEN_SERVICES = [
-    (category, slugify(row.name), row.risk_tier)
-    for category, _description, rows in demo_data.SERVICE_CATEGORIES
-    for row in rows
-    if row.open_to_interest
-]
-SERVICE_TIERS = {slug: tier for _category, slug, tier in OPEN_SERVICES}
-OPEN_SERVICES_PER_CATEGORY = Counter(category for category, _slug, _tier in OPEN_SERVICES)
+
+@dataclass(frozen=True)
+class CouncilShape:
+    """The council's size apart from its groups and residents; the defaults are Ashwick's.
+
+    A bigger shape keeps Ashwick's wards, services and rounds and adds more after them, so the
+    benchmark's county is the demo council grown by the same generator.
+    """
+
+    wards: int = len(demo_data.WARD_NAMES)
+    services: int = BASE_SERVICE_COUNT
+    capacity_rounds: int = len([row for row in SURVEYS if row[2] == Survey.Kind.ORGANISATION_CAPACITY])
+
+    def __post_init__(self):
+        if not 1 <= self.wards <= MAX_WARD_COUNT:
+            raise ValueError(f"The number of wards must be from 1 to {MAX_WARD_COUNT}.")
+        if not BASE_SERVICE_COUNT <= self.services <= MAX_SERVICE_COUNT:
+            raise ValueError(
+                f"The number of services must be from {BASE_SERVICE_COUNT} to {MAX_SERVICE_COUNT}."
+            )
+        if self.capacity_rounds < 2:
+            raise ValueError("There must be at least two organisation-capacity rounds.")
+
+    @cached_property
+    def ward_names(self):
+        """Ashwick's wards, then further ones, then each name again with a compass point."""
+        plain = demo_data.WARD_NAMES + demo_data.EXTRA_WARD_NAMES
+        pointed = [f"{name} {point}" for point in demo_data.EXTRA_WARD_SUFFIXES for name in plain]
+        return (plain + pointed)[: self.wards]
+
+    @cached_property
+    def ward_codes(self):
+        return [f"E05{FIRST_WARD_CODE + n:06d}" for n in range(self.wards)]
+
+    @cached_property
+    def places(self):
+        """What groups are named after: Ashwick's places and any further wards."""
+        return demo_data.PLACES + self.ward_names[len(demo_data.WARD_NAMES) :]
+
+    @cached_property
+    def categories(self):
+        """(name, description, service rows) per category; extra services join one category at a time."""
+        queues = [[(name, row) for row in rows] for name, rows in demo_data.EXTRA_SERVICES.items()]
+        in_turn = [pair for turn in zip_longest(*queues) for pair in turn if pair is not None]
+        extra = {name: [] for name in demo_data.EXTRA_SERVICES}
+        for name, row in in_turn[: self.services - BASE_SERVICE_COUNT]:
+            extra[name].append(row)
+        return [
+            (name, description, rows + extra[name])
+            for name, description, rows in demo_data.SERVICE_CATEGORIES
+        ]
+
+    @cached_property
+    def service_slugs(self):
+        return [slugify(row.name) for _name, _description, rows in self.categories for row in rows]
+
+    @cached_property
+    def open_services(self):
+        """(category name, slug, risk tier) of every service groups may offer to help with."""
+        return [
+            (category, slugify(row.name), row.risk_tier)
+            for category, _description, rows in self.categories
+            for row in rows
+            if row.open_to_interest
+        ]
+
+    @cached_property
+    def service_tiers(self):
+        return {slug: tier for _category, slug, tier in self.open_services}
+
+    @cached_property
+    def open_services_per_category(self):
+        return Counter(category for category, _slug, _tier in self.open_services)
+
+    @cached_property
+    def older_rounds(self):
+        """(slug, title, kind, opens, closes, introduction) of rounds before the closed one."""
+        _slug, _title, kind, opens_in, closes_in, introduction = next(
+            row for row in SURVEYS if row[0] == CLOSED_ROUND
+        )
+        first_year = int(CLOSED_ROUND.rsplit("-", 1)[1])
+        return [
+            (
+                f"capacity-{first_year - n}",
+                f"Community capacity {first_year - n}",
+                kind,
+                opens_in - 365 * n,
+                closes_in - 365 * n,
+                introduction,
+            )
+            for n in range(1, self.capacity_rounds - 1)
+        ]
+
+    @cached_property
+    def surveys(self):
+        return SURVEYS + self.older_rounds
+
+
+DEFAULT_SHAPE = CouncilShape()
 
 
 @dataclass
@@ -100,20 +198,53 @@ class OrganisationPlan:
 
 
 @transaction.atomic
-def build_demo_council(*, scale=1, stdout=None, reset_passwords=False) -> dict:
-    """Create whatever is missing of the demo council at `scale`; return counts per model."""
+def build_demo_council(
+    *,
+    scale=1,
+    stdout=None,
+    reset_passwords=False,
+    wards=None,
+    services=None,
+    capacity_rounds=None,
+    residents=None,
+) -> dict:
+    """Create whatever is missing of the demo council at `scale`; return counts per model.
+
+    `wards`, `services` and `capacity_rounds` grow the council itself (see CouncilShape) and
+    `residents` sets how many residents answered (RESIDENT_RESPONSES_PER_SCALE × scale when None).
+    Give the same options on every run against one database.
+    """
     if scale < 1:
         raise ValueError("The scale must be 1 or more.")
+    if residents is not None and residents < 0:
+        raise ValueError("The number of residents cannot be negative.")
+    shape = CouncilShape(
+        **{
+            name: value
+            for name, value in (
+                ("wards", wards),
+                ("services", services),
+                ("capacity_rounds", capacity_rounds),
+            )
+            if value is not None
+        }
+    )
     now = timezone.now()
     users, login_lines = demo_accounts_ensure(reset_passwords=reset_passwords)
-    wards = _wards_ensure(stdout)
-    services = _services_ensure(stdout)
-    surveys = _surveys_ensure(now, stdout)
-    plans = organisation_plans(scale=scale)
-    organisations = _organisations_ensure(plans, wards, users, now, stdout)
-    _interests_ensure(plans, organisations, services, surveys, users, stdout)
+    ward_ids = _wards_ensure(shape, stdout)
+    service_ids = _services_ensure(shape, stdout)
+    surveys = _surveys_ensure(shape, now, stdout)
+    plans = organisation_plans(scale=scale, shape=shape)
+    organisations = _organisations_ensure(plans, ward_ids, users, now, stdout)
+    _interests_ensure(plans, organisations, service_ids, surveys, users, stdout)
     _resident_responses_ensure(
-        surveys[RESIDENT_ROUND], RESIDENT_RESPONSES_PER_SCALE * scale, wards, services, now, stdout
+        surveys[RESIDENT_ROUND],
+        RESIDENT_RESPONSES_PER_SCALE * scale if residents is None else residents,
+        ward_ids,
+        service_ids,
+        shape,
+        now,
+        stdout,
     )
     for line in login_lines:
         _say(stdout, line)
@@ -182,21 +313,22 @@ def _demo_user_create(user_model, username, superuser, password):
     )
 
 
-def _wards_ensure(stdout):
-    existing = set(Ward.objects.filter(gss_code__in=WARD_CODES).values_list("gss_code", flat=True))
+def _wards_ensure(shape, stdout):
+    codes = shape.ward_codes
+    existing = set(Ward.objects.filter(gss_code__in=codes).values_list("gss_code", flat=True))
     missing = [
         Ward(name=name, gss_code=code, code_year=WARD_CODE_YEAR)
-        for name, code in zip(demo_data.WARD_NAMES, WARD_CODES, strict=True)
+        for name, code in zip(shape.ward_names, codes, strict=True)
         if code not in existing
     ]
     Ward.objects.bulk_create(missing)
     _say(stdout, f"Wards: {len(missing)} created, {len(existing)} already there.")
-    return dict(Ward.objects.filter(gss_code__in=WARD_CODES).values_list("gss_code", "pk"))
+    return dict(Ward.objects.filter(gss_code__in=codes).values_list("gss_code", "pk"))
 
 
-def _services_ensure(stdout):
+def _services_ensure(shape, stdout):
     created = 0
-    for position, (name, description, rows) in enumerate(demo_data.SERVICE_CATEGORIES, start=1):
+    for position, (name, description, rows) in enumerate(shape.categories, start=1):
         category, _ = ServiceCategory.objects.get_or_create(
             slug=slugify(name),
             defaults={"name": name, "description": description, "position": position},
@@ -209,13 +341,12 @@ def _services_ensure(stdout):
             )
             created += was_created
     _say(stdout, f"Service areas: {created} created.")
-    slugs = [slugify(row.name) for _name, _description, rows in demo_data.SERVICE_CATEGORIES for row in rows]
-    return dict(ServiceArea.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    return dict(ServiceArea.objects.filter(slug__in=shape.service_slugs).values_list("slug", "pk"))
 
 
-def _surveys_ensure(now, stdout):
+def _surveys_ensure(shape, now, stdout):
     surveys = {}
-    for slug, title, kind, opens_in, closes_in, introduction in SURVEYS:
+    for slug, title, kind, opens_in, closes_in, introduction in shape.surveys:
         # Dates are set on the first run only, so a later run never moves a round.
         surveys[slug], was_created = Survey.objects.get_or_create(
             slug=slug,
@@ -232,7 +363,7 @@ def _surveys_ensure(now, stdout):
     return surveys
 
 
-def organisation_plans(*, scale=1) -> list:
+def organisation_plans(*, scale=1, shape=DEFAULT_SHAPE) -> list:
     """Plan every demo organisation; the first 250 are the same whatever the scale."""
     mix_rng = random.Random(f"{SEED}:mix")
     types = [kind for kind, (count, *_rest) in demo_data.ORGANISATION_TYPE_MIX.items() for _ in range(count)]
@@ -245,16 +376,16 @@ def organisation_plans(*, scale=1) -> list:
         rng = random.Random(f"{SEED}:organisation:{number}")
         org_type = types[number % len(types)]
         status = statuses[number % len(statuses)]
-        plans.append(_organisation_plan(rng, number, org_type, status, names, slugs))
+        plans.append(_organisation_plan(rng, number, org_type, status, names, slugs, shape))
     return plans
 
 
-def _organisation_plan(rng, number, org_type, status, names, slugs):
+def _organisation_plan(rng, number, org_type, status, names, slugs, shape):
     _count, size_weights, earliest_year = demo_data.ORGANISATION_TYPE_MIX[org_type]
     size = rng.choices(("small", "medium", "large"), weights=size_weights)[0]
-    name = _unused_name(rng, org_type, names)
+    name = _unused_name(rng, org_type, names, shape)
     slug = _unused_slug(slugify(name)[:180], slugs)
-    home_ward = rng.randrange(len(WARD_CODES))
+    home_ward = rng.randrange(shape.wards)
     borough_wide = rng.random() < demo_data.BOROUGH_WIDE_ODDS.get(org_type, 0)
     values = {
         "name": name,
@@ -276,18 +407,18 @@ def _organisation_plan(rng, number, org_type, status, names, slugs):
     reviewer = rng.choices((OFFICER_USERNAME, ADMIN_USERNAME), weights=(7, 3))[0]
     return OrganisationPlan(
         values=values,
-        ward_codes=[] if borough_wide else _ward_codes(rng, org_type, home_ward),
+        ward_codes=[] if borough_wide else _ward_codes(rng, org_type, home_ward, shape),
         reviewer=reviewer if timings["reviewed_days"] is not None else None,
-        interests=_interest_plans(rng, org_type, size, status, values["volunteers"]),
+        interests=_interest_plans(rng, number, org_type, size, status, values["volunteers"], shape),
         **timings,
     )
 
 
-def _unused_name(rng, org_type, names):
+def _unused_name(rng, org_type, names, shape):
     # Big scales run out of fresh names; a repeated name then gets a numbered slug.
     for _attempt in range(8):
         name = rng.choice(demo_data.NAME_PATTERNS[org_type]).format(
-            place=rng.choice(demo_data.PLACES),
+            place=rng.choice(shape.places),
             park=rng.choice(demo_data.PARKS),
             heritage=rng.choice(demo_data.HERITAGE),
             saint=rng.choice(demo_data.SAINTS),
@@ -383,11 +514,11 @@ def _postcode(rng, ward_index):
     return f"AW{district} {rng.randint(1, 9)}{letters}"
 
 
-def _ward_codes(rng, org_type, home_ward):
+def _ward_codes(rng, org_type, home_ward, shape):
     count = 1 if org_type == "parish_council" else rng.choices((1, 2, 3, 4), (40, 30, 20, 10))[0]
     # Neighbouring wards are next to each other in the list, as a group's patch usually is.
     offsets = [0, 1, -1, 2, -2][:count]
-    return sorted({WARD_CODES[(home_ward + offset) % len(WARD_CODES)] for offset in offsets})
+    return sorted({shape.ward_codes[(home_ward + offset) % shape.wards] for offset in offsets})
 
 
 def _timings(rng, status):
@@ -408,9 +539,9 @@ def _timings(rng, status):
     return {"consent_days": consent, "confirmed_days": confirmed, "reviewed_days": reviewed}
 
 
-def _interest_plans(rng, org_type, size, status, volunteers):
+def _interest_plans(rng, number, org_type, size, status, volunteers, shape):
     low, high = demo_data.INTERESTS_BY_SIZE[size]
-    chosen = _services_for(rng, org_type, size, high + 3)
+    chosen = _services_for(rng, org_type, size, high + 3, shape)
     rounds = []
     if status != "archived":
         rounds.append((OPEN_ROUND, chosen[: rng.randint(low, high)]))
@@ -421,24 +552,34 @@ def _interest_plans(rng, org_type, size, status, volunteers):
     plans = []
     for survey_slug, service_slugs in rounds:
         for service_slug in service_slugs:
-            plan = _interest_plan(rng, org_type, size, volunteers, survey_slug, service_slug)
+            plan = _interest_plan(rng, org_type, size, volunteers, survey_slug, service_slug, shape)
             assessable = survey_slug == OPEN_ROUND and status == "approved"
             if assessable and rng.random() < demo_data.ASSESSED_SHARE:
-                plan.assessment = _assessment_values(rng, plan)
+                plan.assessment = _assessment_values(rng, plan, shape)
             plans.append(plan)
+    for survey_slug, *_rest in shape.older_rounds:
+        # A generator of its own per older round, so Ashwick's two rounds plan the same answers.
+        older_rng = random.Random(f"{SEED}:organisation:{number}:{survey_slug}")
+        if status == "pending" or older_rng.random() >= OLDER_ROUND_ANSWER_ODDS:
+            continue
+        count = min(len(chosen), older_rng.randint(low, high))
+        for service_slug in older_rng.sample(chosen, count):
+            plans.append(
+                _interest_plan(older_rng, org_type, size, volunteers, survey_slug, service_slug, shape)
+            )
     return plans
 
 
-def _services_for(rng, org_type, size, count):
+def _services_for(rng, org_type, size, count, shape):
     affinity = demo_data.CATEGORY_AFFINITY[org_type]
     pool = [
         (
             slug,
             affinity.get(category, 0)
-            / OPEN_SERVICES_PER_CATEGORY[category]
+            / shape.open_services_per_category[category]
             * (0.5 if tier == "high" and size == "small" else 1.0),
         )
-        for category, slug, tier in OPEN_SERVICES
+        for category, slug, tier in shape.open_services
     ]
     pool = [(slug, weight) for slug, weight in pool if weight > 0]
     chosen = []
@@ -448,8 +589,8 @@ def _services_for(rng, org_type, size, count):
     return chosen
 
 
-def _interest_plan(rng, org_type, size, volunteers, survey_slug, service_slug):
-    tier = SERVICE_TIERS[service_slug]
+def _interest_plan(rng, org_type, size, volunteers, survey_slug, service_slug, shape):
+    tier = shape.service_tiers[service_slug]
     deliver_odds, govern_odds = demo_data.ROLE_ODDS[tier]
     delivers, co_governs = rng.random() < deliver_odds, rng.random() < govern_odds
     if not (delivers or co_governs):
@@ -502,8 +643,8 @@ def _support_needed(rng, tier, readiness):
     return [value for value in Interest.Support.values if value in wanted]
 
 
-def _assessment_values(rng, plan):
-    tier = SERVICE_TIERS[plan.service_slug]
+def _assessment_values(rng, plan, shape):
+    tier = shape.service_tiers[plan.service_slug]
     interest = plan.values
     risk_rating = rng.choices(
         ("low", "medium", "high"),
@@ -603,14 +744,14 @@ def _interests_ensure(plans, organisations, services, surveys, users, stdout):
     _say(stdout, f"Assessments: {len(new_assessments)} created.")
 
 
-def _resident_responses_ensure(survey, target, wards, services, now, stdout):
+def _resident_responses_ensure(survey, target, wards, services, shape, now, stdout):
     # Responses are anonymous, so the only key is how many there are.
     existing = ResidentResponse.objects.filter(survey=survey).count()
     window_end = min(now, survey.closes_at)
     window = max(window_end - survey.opens_at, datetime.timedelta(0))
     for start in range(existing, target, BATCH_SIZE):
         numbers = range(start, min(start + BATCH_SIZE, target))
-        planned = [_resident_plan(number) for number in numbers]
+        planned = [_resident_plan(number, shape) for number in numbers]
         responses = ResidentResponse.objects.bulk_create(
             [
                 ResidentResponse(
@@ -634,16 +775,16 @@ def _resident_responses_ensure(survey, target, wards, services, now, stdout):
     _say(stdout, f"Resident responses: {created} created, {existing} already there.")
 
 
-def _resident_plan(number):
+def _resident_plan(number, shape):
     rng = random.Random(f"{SEED}:resident:{number}")
-    ward_code = rng.choice(WARD_CODES) if rng.random() < 0.93 else ""
+    ward_code = rng.choice(shape.ward_codes) if rng.random() < 0.93 else ""
     age_bands = ResidentResponse.AgeBand.values
     age_band = rng.choices(age_bands, weights=demo_data.AGE_BAND_WEIGHTS)[0]
     fraction = rng.random()
     # Some residents are keener on change than others, whatever the service.
     outlook = rng.choices((-1, 0, 1), weights=(25, 50, 25))[0]
     views = []
-    for _category, slug, tier in rng.sample(OPEN_SERVICES, rng.randint(10, 25)):
+    for _category, slug, tier in rng.sample(shape.open_services, rng.randint(10, 25)):
         willing, neutral, uneasy, dont_know = demo_data.VIEW_WEIGHTS[tier]
         view = rng.choices(
             ResidentServiceView.View.values,

@@ -17,7 +17,8 @@ def _send(template, to, context):
         "service_name": settings.SERVICE_NAME,
         "site_url": settings.SITE_URL,
     }
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    # One line: a line break in a group's name would make a header that sending refuses.
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     body = render_to_string(f"emails/{template}.txt", context)
     recipients = [address for address in to if address]
     if recipients:

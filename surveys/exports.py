@@ -4,6 +4,7 @@ import csv
 import tempfile
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Interest
 
@@ -11,10 +12,12 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value):
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection), and drop the
+    control characters a workbook cannot hold (text from an import or the admin may have them)."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 def matrix_header(matrix):
@@ -22,10 +25,12 @@ def matrix_header(matrix):
 
 
 def matrix_line(row):
+    """One organisation's row, safe to open in a spreadsheet."""
     organisation = row.organisation
-    return [organisation.name, organisation.org_id, organisation.get_org_type_display()] + [
-        cell.code if cell else "" for cell in row.cells
-    ]
+    named = [organisation.name, organisation.org_id, organisation.get_org_type_display()]
+    # Cells are only ever D, G, D+G or empty, so only the group's own text needs making safe
+    # (a county's export has 700,000 cells).
+    return [spreadsheet_safe(value) for value in named] + [cell.code if cell else "" for cell in row.cells]
 
 
 class _Echo:
@@ -38,7 +43,7 @@ def matrix_csv_lines(matrix):
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([spreadsheet_safe(v) for v in matrix_header(matrix)])
     for row in matrix.rows:
-        yield writer.writerow([spreadsheet_safe(v) for v in matrix_line(row)])
+        yield writer.writerow(matrix_line(row))
 
 
 INTEREST_HEADER = [
@@ -60,7 +65,7 @@ def matrix_workbook_file(matrix):
     sheet = workbook.create_sheet("Matrix")
     sheet.append([spreadsheet_safe(v) for v in matrix_header(matrix)])
     for row in matrix.rows:
-        sheet.append([spreadsheet_safe(v) for v in matrix_line(row)])
+        sheet.append(matrix_line(row))
     long_form = workbook.create_sheet("Interests")
     long_form.append(INTEREST_HEADER)
     involvement = dict(Interest.Involvement.choices)

@@ -53,7 +53,8 @@ class Journey:
         if not self.survey:
             return []
         chosen = self.answers.get("services", {}).get("services", [])
-        return [self._by_slug[slug] for slug in chosen if slug in self._by_slug]
+        # dict.fromkeys: a service sent twice (a tampered form) is still one page and one interest.
+        return [self._by_slug[slug] for slug in dict.fromkeys(chosen) if slug in self._by_slug]
 
     def pages(self):
         result = [Page(key, form.title) for key, form in PROFILE_PAGES.items()]
@@ -92,8 +93,17 @@ class Journey:
         return PROFILE_PAGES[page.key](data, **kwargs)
 
     def keep(self, page, form):
-        """Remember what was typed on a page, only its own fields."""
-        self.answers[page.key] = {name: form.data.getlist(name) for name in form.fields}
+        """Remember what was typed on a page, only its own fields, and only the values it checked.
+
+        A single-value field sent more than once reads its last copy; the others, never checked,
+        are not kept (one with a NUL in it would break the update saved in PostgreSQL).
+        """
+        self.answers[page.key] = {
+            name: form.data.getlist(name)
+            if getattr(field.widget, "allow_multiple_selected", False)
+            else form.data.getlist(name)[-1:]
+            for name, field in form.fields.items()
+        }
 
     def cleaned(self):
         """Every page's cleaned answers; IncompleteAnswers names the first page to fix."""

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from capacity_map.validators import PlainTextFormMixin
 from organisations import identifiers
 from organisations.models import Organisation, Ward, normalise_postcode, uk_postcode_validator
 
@@ -18,7 +19,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 SHORT_TEXT = 1000
 
 
-class StepForm(forms.Form):
+class StepForm(PlainTextFormMixin, forms.Form):
     """A page of the journey: GOV.UK layout, the page heading as the first question's label."""
 
     title = ""
@@ -349,6 +350,9 @@ class ContactForm(StepForm):
         required=False,
         max_length=300,
         assume_scheme="https",
+        # A TextInput, as for the email fields: crispy-forms-gds gives a URLInput no govuk-input
+        # class, so the field had neither the GOV.UK border nor its focus outline.
+        widget=forms.TextInput(attrs={"input_type": "url", "autocomplete": "url", "spellcheck": "false"}),
         help_text="Public: officers may share it.",
         error_messages={"invalid": "Enter a website address, like https://example.org"},
     )

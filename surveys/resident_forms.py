@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Div, Field, Layout, Size, Submit
 from django import forms
 from django.utils.html import escape, format_html
 
+from capacity_map.validators import PlainTextFormMixin
 from organisations.models import Ward
 
 from .filters import PreloadedModelChoiceField
@@ -24,7 +25,7 @@ def _helper(*fields, button=None):
     return helper
 
 
-class HoneypotForm(forms.Form):
+class HoneypotForm(PlainTextFormMixin, forms.Form):
     """A form with a field people never see; anything typed in it was typed by a machine."""
 
     extra_details = forms.CharField(

@@ -259,6 +259,8 @@ def capacity_matrix(*, filters: MatrixFilters, survey: Survey | None, offset=0, 
             co_governors=Count("pk", filter=Q(co_governs=True, readiness=ready)),
             with_support=Count("pk", filter=Q(readiness=Interest.Readiness.WITH_SUPPORT)),
         )
+        # No ordering: Interest's default one would join organisations and services for nothing.
+        .order_by()
     )
     for counts in footer:
         column = by_service[counts["service_area_id"]]
@@ -555,14 +557,22 @@ def dashboard(*, survey, stale_before, listed=10):
             borough_wide.add(organisation_id)
         elif ward_id is not None:
             serving[ward_id].add(organisation_id)
-    coverage = []
-    for ward in wards:
-        present = serving[ward.pk] | borough_wide
-        counts = [
-            sum(1 for organisation_id in present if category.pk in offers.get(organisation_id, ()))
-            for category in categories
-        ]
-        coverage.append((ward, counts))
+    # Borough-wide groups count in every ward, so they are tallied once; a ward adds its own groups
+    # (never borough-wide ones, see above). Thousands of groups × wards × categories otherwise.
+    column = {category.pk: index for index, category in enumerate(categories)}
+
+    def tally(organisation_ids):
+        counts = [0] * len(categories)
+        for organisation_id in organisation_ids:
+            for category_id in offers.get(organisation_id, ()):
+                if category_id in column:
+                    counts[column[category_id]] += 1
+        return counts
+
+    everywhere = tally(borough_wide)
+    coverage = [
+        (ward, [a + b for a, b in zip(everywhere, tally(serving[ward.pk]), strict=True)]) for ward in wards
+    ]
     stale = Organisation.objects.approved().not_confirmed_since(stale_before)
     return Dashboard(
         survey=survey,

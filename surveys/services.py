@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from organisations.duplicates import duplicate_pool, likely_duplicates
 from organisations.models import Organisation
@@ -75,23 +76,35 @@ def _unique_slug(name, *, exclude_pk=None):
     return slug
 
 
-def _save_interests(*, organisation, survey, cleaned, journey):
-    """Make the organisation's interests in `survey` exactly the ones in the answers."""
-    kept = []
-    for service in journey.chosen_services():
+def _save_interests(*, organisation, survey, cleaned, journey, new_organisation=False):
+    """Make the organisation's interests in `survey` exactly the ones in the answers.
+
+    A fixed number of queries however many services were chosen: a new group's interests are
+    inserted together (with their history), changed ones are saved one by one.
+    """
+    existing = (
+        {}
+        if new_organisation
+        else {i.service_area_id: i for i in Interest.objects.filter(survey=survey, organisation=organisation)}
+    )
+    kept, added = [], []
+    for service in dict.fromkeys(journey.chosen_services()):
         values = interest_values(cleaned[SERVICE_PREFIX + service.slug])
-        interest = Interest.objects.filter(
-            survey=survey, organisation=organisation, service_area=service
-        ).first() or Interest(survey=survey, organisation=organisation, service_area=service)
+        interest = existing.pop(service.pk, None)
+        if interest is None:
+            interest = Interest(survey=survey, organisation=organisation, service_area=service)
+            added.append(interest)
         for name, value in values.items():
             setattr(interest, name, value)
-        interest.full_clean()
-        interest.save()
+        # The round, the group and the service are in hand, and this loop makes one interest per
+        # service: only the answers themselves need checking, with no query per interest.
+        interest.full_clean(exclude=["survey", "organisation", "service_area"], validate_constraints=False)
         kept.append(interest)
-    withdrawn = Interest.objects.filter(survey=survey, organisation=organisation).exclude(
-        pk__in=[i.pk for i in kept]
-    )
-    for interest in withdrawn:
+    for interest in kept:
+        if interest not in added:
+            interest.save()
+    bulk_create_with_history(added, Interest, default_change_reason=None)
+    for interest in existing.values():
         interest.delete()
     return kept
 
@@ -113,7 +126,11 @@ def registration_submit(*, journey: Journey, now=None) -> Organisation:
     interests = []
     if journey.survey is not None:
         interests = _save_interests(
-            organisation=organisation, survey=journey.survey, cleaned=cleaned, journey=journey
+            organisation=organisation,
+            survey=journey.survey,
+            cleaned=cleaned,
+            journey=journey,
+            new_organisation=True,
         )
     duplicates = likely_duplicates({**values, "pk": organisation.pk}, pool)
     emails.registration_received(organisation, interests=interests, possible_duplicate=bool(duplicates))
@@ -331,7 +348,8 @@ def resident_response_submit(*, survey, ward, age_band, answers) -> ResidentResp
     response = ResidentResponse(
         survey=survey, ward=ward, age_band=age_band or "", submitted_at=max(hour, survey.opens_at)
     )
-    response.full_clean()
+    # The round and the ward are records in hand, so their existence needs no query.
+    response.full_clean(exclude=["survey", "ward"])
     response.save()
     views = []
     for service, (view, channels) in answers.items():
@@ -345,7 +363,10 @@ def resident_response_submit(*, survey, ward, age_band, answers) -> ResidentResp
             view=view,
             **{name: value in channels for value, name in channel_fields.items()},
         )
-        service_view.full_clean()
+        # The response was saved above, every service was checked against the round, and
+        # `answers` is keyed by service: one view each. Checking that again would cost three
+        # queries per service.
+        service_view.full_clean(exclude=["response", "service_area"], validate_constraints=False)
         views.append(service_view)
     ResidentServiceView.objects.bulk_create(views)
     return response

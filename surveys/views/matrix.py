@@ -2,6 +2,7 @@
 
 import math
 
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Layout, Size, Submit
 from django.http import FileResponse, StreamingHttpResponse
@@ -12,15 +13,19 @@ from django.views.generic import TemplateView
 from capacity_map.access import OfficerRequiredMixin
 
 from ..exports import matrix_csv_lines, matrix_workbook_file
-from ..filters import MatrixFilterSet
+from ..filters import MatrixFilterSet, PreloadedModelChoiceField
 from ..selectors import capacity_matrix
 
 ROWS_PER_PAGE = 50
+# Rendered filter forms, kept per process and keyed by everything they show (see filter_form_html).
+FILTER_FORMS_KEPT = 64
+_filter_forms = {}
 
 
 def _filter_helper():
     helper = FormHelper()
-    helper.form_tag = False
+    # A GET form: a CSRF token would only end up in the shareable link (as on the service page).
+    helper.form_tag, helper.disable_csrf = False, True
     helper.form_show_errors = True
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
@@ -38,6 +43,38 @@ def _filter_helper():
         Submit("", "Apply filters"),
     )
     return helper
+
+
+def filter_form_html(filterset, request):
+    """The filter form as crispy renders it, remembered for the same query string and options.
+
+    With 150 services the form is the page's slowest part to render, and nearly every officer
+    sees the same few forms. The key holds everything the form shows (what was asked for, and the
+    value and label of every option it offers), so a remembered form is never out of date; it
+    is kept in this process only, so a release with new templates starts afresh.
+    """
+    form = filterset.form
+    # Only the form's own fields: the page number and anything else in the link do not change it.
+    asked = tuple((name, tuple(request.GET.getlist(name))) for name in form.fields if name in request.GET)
+    key = (asked, _options_offered(form))
+    html = _filter_forms.get(key)
+    if html is None:
+        html = render_crispy_form(form, helper=form.helper, context={"request": request})
+        if len(_filter_forms) >= FILTER_FORMS_KEPT:
+            _filter_forms.pop(next(iter(_filter_forms)), None)
+        _filter_forms[key] = html
+    return html
+
+
+def _options_offered(form):
+    """(field, ((value, label), ...)) for each field whose options come from the database."""
+    offered = []
+    for name, field in form.fields.items():
+        if isinstance(field, PreloadedModelChoiceField):
+            value = field.to_field_name or "pk"
+            choices = tuple((getattr(o, value), field.label_from_instance(o)) for o in field.loaded())
+            offered.append((name, choices))
+    return tuple(offered)
 
 
 class MatrixMixin(OfficerRequiredMixin):
@@ -79,6 +116,7 @@ class MatrixView(MatrixMixin, TemplateView):
         query.pop("page", None)
         return super().get_context_data(
             filterset=filterset,
+            filter_form=filter_form_html(filterset, self.request),
             matrix=matrix,
             page=page,
             page_count=page_count,

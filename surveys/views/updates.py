@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views import View
 
 from capacity_map.ratelimit import allow
+from capacity_map.validators import PlainTextFormMixin
 from organisations.models import Organisation
 
 from .. import emails, services
@@ -19,7 +20,7 @@ from ..selectors import organisation_data, services_for_round
 from .journey import UpdateJourneyMixin
 
 
-class LinkRequestForm(forms.Form):
+class LinkRequestForm(PlainTextFormMixin, forms.Form):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
