@@ -173,7 +173,7 @@ class CheckView(JourneyMixin, View):
         if not allow(request, scope="registration"):
             return render(request, "surveys/registration/too_many.html", status=429)
         try:
-            honeypot = self.journey.answers.get("contact", {}).get(HONEYPOT, [""])[0]
+            honeypot = (self.journey.answers.get("contact", {}).get(HONEYPOT) or [""])[0]
             if honeypot:
                 # Filled in by a machine: look successful, keep nothing.
                 request.session.pop(self.session_key(), None)

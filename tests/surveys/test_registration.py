@@ -363,3 +363,12 @@ def test_forms_refuse_posts_without_a_csrf_token(borough):
     assert 'name="csrfmiddlewaretoken"' in page
     assert strict.post(reverse("surveys:register_check")).status_code == 403
     assert strict.post(reverse("surveys:update_request"), {"email": "a@example.org"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_contact_page_posted_without_the_honeypot_field_still_submits(client, borough):
+    fill_in(client, ALL_PAGES[:-1])
+    client.post(step("contact"), {k: v for k, v in CONTACT.items() if k != "fax_number"})
+    response = client.post(reverse("surveys:register_check"))
+    assert response.url == reverse("surveys:register_done")
+    assert Organisation.objects.filter(name=ABOUT["name"]).count() == 1
