@@ -172,6 +172,10 @@ MODERATOR_EMAILS = env_list("MODERATOR_EMAILS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The admin's CSV/XLSX exports: cells a spreadsheet would run as formulas are neutralised, and
+# characters a workbook cannot hold are replaced rather than failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # Security: strict by default, relaxed only for local development over plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG and not TESTING)

@@ -1,5 +1,8 @@
 """CSV and XLSX round trips through the django-import-export resources the admin uses."""
 
+import io
+
+import openpyxl
 import pytest
 import tablib
 from django.urls import reverse
@@ -157,3 +160,16 @@ def test_admin_offers_import_and_export(admin_client_, borough):
         assert "xlsx" in export_page and "csv" in export_page
         import_page = admin_client_.get(reverse(f"admin:{model}_import"))
         assert import_page.status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_exports_neutralise_formulas_and_survive_control_characters(borough):
+    from import_export.formats.base_formats import CSV, XLSX
+
+    borough.name = '=HYPERLINK("http://evil")\x07'
+    borough.save()
+    csv_text = CSV().export_data(OrganisationResource().export())
+    assert "=HYPERLINK" not in csv_text.replace("'=HYPERLINK", "")
+    workbook = openpyxl.load_workbook(io.BytesIO(XLSX().export_data(OrganisationResource().export())))
+    names = [row[1] for row in workbook.active.iter_rows(values_only=True)][1:]
+    assert names and not any(str(name).startswith("=") for name in names)
