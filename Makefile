@@ -39,9 +39,18 @@ demo: install
 	@rm -f .seed-output
 	@echo; cat .demo-logins; echo
 
+# The task worker sends the outbox's emails (to the console in development); it runs beside the
+# web server and stops with it.
 run: demo
-	@echo "Serving $${COUNCIL_NAME:-the demo council} on http://$(HOST):$(PORT)/"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving $${COUNCIL_NAME:-the demo council} on http://$(HOST):$(PORT)/ with the task worker"
+	@DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (e.g. beside gunicorn in a second terminal).
+.PHONY: worker
+worker: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload
 
 test: install-dev browser-deps
 	$(BIN)/pytest
@@ -53,16 +62,18 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
 # Backups of the configured database (DATABASE_URL, or the SQLite file): make backup, then
-# make restore BACKUP=backups/<file>.
-BACKUP ?= $(shell ls -t backups/*.backup 2>/dev/null | head -n 1)
+# make restore BACKUP=backups/<file>, which replaces the database without asking (it runs
+# unattended: saying which backup is the confirmation; `manage.py restore` alone asks first).
+# Backups hold personal data: backups/ and each file are readable by their owner only.
 .PHONY: backup restore
 backup: install
-	@mkdir -p backups
+	@mkdir -p backups && chmod 700 backups
 	$(BIN)/python manage.py backup --output backups/capacity-map-$$(date +%Y%m%d-%H%M%S).backup
 
 restore: install
-	@test -n "$(BACKUP)" || (echo "No backup found: make restore BACKUP=path/to/file.backup"; exit 1)
-	$(BIN)/python manage.py restore --input $(BACKUP)
+	@test -n "$(BACKUP)" || (echo "Say which backup to restore: make restore BACKUP=backups/<file>"; \
+	  echo "Newest: $$(ls -t backups/*.backup 2>/dev/null | head -n 1)"; exit 1)
+	$(BIN)/python manage.py restore --input $(BACKUP) --yes
 
 # Performance at county scale (docs/performance.md). `make bench` builds or reuses two PostgreSQL
 # databases from the seed_demo generator (DATABASE_URL, default a local capacity_map_bench, and

@@ -16,8 +16,20 @@ def _pg_environment():
     return env, args, settings["NAME"]
 
 
+def _private_file(path):
+    """Create (or empty) `path` readable by its owner only, in a folder only the owner can open."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        os.makedirs(folder, mode=0o700)
+        os.chmod(folder, 0o700)  # makedirs' mode is reduced by the umask
+    # Created 0600 before a byte is written, so the data is never readable by others.
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # an older copy being overwritten keeps its mode otherwise
+
+
 def backup(path):
-    """Write a consistent copy of the whole database to `path`."""
+    """Write a consistent copy of the whole database to `path`, readable by its owner only."""
+    _private_file(path)
     if connection.vendor == "postgresql":
         env, args, name = _pg_environment()
         # The PostgreSQL client tools from PATH; every argument comes from settings.

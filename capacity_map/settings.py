@@ -62,10 +62,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "capacity_map",  # no models: its management commands (backup, restore)
     "services",
     "organisations",
     "surveys",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -154,12 +157,26 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# Every email goes through the outbox (outbox/): written in the same transaction as the change
+# that causes it, then sent by the task worker with this backend. GOV.UK Notify is used when
+# NOTIFY_API_KEY is set; otherwise SMTP (the console in development).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+# One Notify email template whose subject is ((subject)) and whose body is ((body)).
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_REPLY_TO_ID = os.environ.get("NOTIFY_REPLY_TO_ID", "")
+if NOTIFY_API_KEY and not NOTIFY_TEMPLATE_ID:
+    raise ImproperlyConfigured("Set NOTIFY_TEMPLATE_ID as well as NOTIFY_API_KEY.")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "outbox.backends.NotifyEmailBackend"
+    if NOTIFY_API_KEY
+    else "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# A mail server that hangs holds the worker no longer than this, never a web request.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -171,10 +188,26 @@ MODERATOR_EMAILS = env_list("MODERATOR_EMAILS")
 # The address emailed links start with, e.g. https://capacity-map.example.gov.uk
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The task worker (`manage.py db_worker`, django-tasks with its database backend) sends the outbox.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed send is tried again after 1, 2, 4 … minutes (at most an hour apart), this many times
+# in all; then the email is marked failed for a moderator to see and send again.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_FIRST_RETRY_SECONDS = int(os.environ.get("OUTBOX_FIRST_RETRY_SECONDS", "60"))
+# The health check reports a problem when an email has waited this long past its next attempt.
+OUTBOX_STUCK_MINUTES = int(os.environ.get("OUTBOX_STUCK_MINUTES", "15"))
+# A group whose record has not been confirmed for this long is emailed a fresh link, once.
+FRESHNESS_REMINDER_DAYS = int(os.environ.get("FRESHNESS_REMINDER_DAYS", "335"))
+
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# The admin's CSV/XLSX exports: cells a spreadsheet would run as formulas are neutralised, and
-# characters a workbook cannot hold are replaced rather than failing the export.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Importing changes records and exporting shows them: neither is for staff without permission.
+# (The admins in capacity_map/imports.py also require add permission to import.)
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# The admin's CSV/XLSX exports neutralise formulas in the resource (capacity_map/imports.py), as
+# the matrix export does; the library's own escaping only drops one leading "=" and turns every
+# cell into text. Characters a workbook cannot hold are replaced rather than failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # Security: strict by default, relaxed only for local development over plain HTTP.
@@ -216,7 +249,14 @@ RATE_LIMIT_WINDOW_SECONDS = int(os.environ.get("RATE_LIMIT_WINDOW_SECONDS", "360
 # points REDIS_URL at Redis; one process (development, tests) can count in its own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A cache that is down or hung costs a request at most about a second.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

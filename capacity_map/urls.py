@@ -18,6 +18,7 @@ urlpatterns = [
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("moderation/emails/", include("outbox.urls")),
     path("", include("surveys.urls")),
     path("services/", include(service_urlpatterns)),
     path("organisations/", include(organisation_urlpatterns)),

@@ -4,14 +4,17 @@ import datetime
 import sys
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from outbox.selectors import outbox_health
 from surveys.selectors import dashboard, default_capacity_survey
 
 from .access import OfficerRequiredMixin
@@ -29,16 +32,47 @@ class AccessibilityView(TemplateView):
     template_name = "accessibility.html"
 
 
-@never_cache
-def healthz(request):
-    """Liveness and database check for load balancers: 200 when healthy, 503 when not."""
+def _database_check():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unhealthy", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return "unreachable"
+    return "ok"
+
+
+def _cache_check():
+    key = f"healthz:{get_random_string(12)}"
+    try:
+        cache.set(key, "1", timeout=10)
+        ok = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception:  # noqa: BLE001 - any fault of the cache server
+        return "unreachable"
+    return "ok" if ok else "not storing"
+
+
+@never_cache
+def healthz(request):
+    """Each dependency's state, for load balancers and monitoring.
+
+    503 when the database is unreachable (this instance can do nothing). A cache fault or an
+    outbox backlog leaves the public pages working, so the load balancer should keep sending
+    traffic: those make the status "degraded" with 200, and 503 only with ?strict=1, which is
+    what monitoring should poll.
+    """
+    checks = {"database": _database_check()}
+    if checks["database"] != "ok":
+        return JsonResponse({"status": "unhealthy", **checks}, status=503)
+    checks["cache"] = _cache_check()
+    try:
+        checks["outbox"] = outbox_health()
+    except DatabaseError:
+        checks["outbox"] = {"status": "unknown"}
+    healthy = checks["cache"] == "ok" and checks["outbox"]["status"] == "ok"
+    status = 200 if healthy or not request.GET.get("strict") else 503
+    return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=status)
 
 
 class DashboardView(OfficerRequiredMixin, TemplateView):

@@ -4,17 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from capacity_map.imports import CouncilImportExportAdmin
 
 from . import services
 from .forms import RejectionForm
 from .models import Organisation, Ward
-from .resources import OrganisationResource, WardResource
+from .resources import OrganisationResource, OrganisationWithoutContactDetailsResource, WardResource
 
 
 @admin.register(Ward)
-class WardAdmin(ImportExportModelAdmin):
+class WardAdmin(CouncilImportExportAdmin):
     resource_classes = [WardResource]
     list_display = ["name", "gss_code", "code_year", "organisation_count"]
     list_filter = ["code_year"]
@@ -29,7 +30,7 @@ class WardAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(CouncilImportExportAdmin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
     list_display = [
         "name",
@@ -138,6 +139,11 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     @admin.display(description="org-id")
     def org_id(self, obj):
         return obj.org_id
+
+    def get_export_resource_classes(self, request):
+        if request.user.has_perm("organisations.export_personal_data"):
+            return [OrganisationResource]
+        return [OrganisationWithoutContactDetailsResource]
 
     def _apply(self, request, queryset, decide, verb, **kwargs):
         done, failed = 0, []

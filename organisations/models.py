@@ -123,14 +123,27 @@ class Organisation(models.Model):
     erasure_requested_at = models.DateTimeField("deletion requested", null=True, blank=True)
     # Part of every update link; a new value makes all earlier links stop working.
     link_nonce = models.CharField(max_length=32, blank=True, default="")
+    # The random key of the registration form this record came from: a second "Send" of the same
+    # form (a double click, a retry) finds this record instead of storing the group twice.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # When the group was last emailed a fresh link because its record had not been confirmed
+    # for a long time; it is emailed once until it confirms or updates again.
+    freshness_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "link_nonce"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "link_nonce", "submission_key", "freshness_reminder_sent_at"]
+    )
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            # Contact name, email, phone and postcode leave the system only with this permission;
+            # the Council officers group does not have it.
+            ("export_personal_data", "Can export organisations' contact details"),
+        ]
         indexes = [
             models.Index(fields=["org_type"], name="org_type_idx"),
             # The matrix lists approved organisations by name, a page at a time.

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from capacity_map.imports import CouncilImportExportAdmin
 
 from .models import ServiceArea, ServiceCategory
 from .resources import ServiceAreaResource
@@ -23,7 +24,7 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ServiceAreaAdmin(CouncilImportExportAdmin, SimpleHistoryAdmin):
     resource_classes = [ServiceAreaResource]
     list_display = [
         "name",

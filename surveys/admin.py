@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from capacity_map.imports import CouncilImportExportAdmin
 from organisations.admin import OrganisationAdmin
 from organisations.models import Organisation
 
@@ -72,7 +72,7 @@ class OrganisationWithInterestsAdmin(OrganisationAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class InterestAdmin(CouncilImportExportAdmin, SimpleHistoryAdmin):
     resource_classes = [InterestResource]
     list_display = [
         "organisation",

@@ -1,11 +1,12 @@
-"""Emails to groups and moderators, sent through Django's email backend once the data is saved."""
+"""Emails to groups and moderators. Each is put in the outbox (outbox/) in the same transaction as
+the change that causes it, and the task worker sends it: a request never waits on the mail server."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from outbox.services import email_queue
 
 from .tokens import LINK_DAYS, update_token
 
@@ -17,13 +18,12 @@ def _send(template, to, context):
         "service_name": settings.SERVICE_NAME,
         "site_url": settings.SITE_URL,
     }
-    # One line: a line break in a group's name would make a header that sending refuses.
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    subject = render_to_string(f"emails/{template}_subject.txt", context)
     body = render_to_string(f"emails/{template}.txt", context)
-    recipients = [address for address in to if address]
-    if recipients:
-        # Sent after the transaction commits, so a rolled-back submission sends nothing.
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    for address in dict.fromkeys(address for address in to if address):
+        email_queue(
+            to=address, subject=subject, body=body, kind=template, organisation=context.get("organisation")
+        )
 
 
 def moderator_addresses():
@@ -106,4 +106,12 @@ def erasure_requested(organisation):
             "review_url": settings.SITE_URL
             + reverse("surveys:moderation_registration", args=[organisation.pk]),
         },
+    )
+
+
+def freshness_reminder(organisation):
+    _send(
+        "freshness_reminder",
+        [organisation.contact_email],
+        {"organisation": organisation, "link": update_link(organisation), "link_days": LINK_DAYS},
     )

@@ -23,6 +23,13 @@ PROFILE_PAGES = {
 }
 SERVICE_PREFIX = "service-"
 HONEYPOT = "fax_number"
+# Where a draft is kept in the session: a new registration's, and each group's update's.
+REGISTRATION_SESSION = "registration"
+UPDATE_SESSION_PREFIX = "update-"
+
+
+def update_session_key(organisation):
+    return f"{UPDATE_SESSION_PREFIX}{organisation.pk}"
 
 
 @dataclass

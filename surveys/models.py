@@ -245,6 +245,9 @@ class ResidentResponse(models.Model):
     )
     age_band = models.CharField(max_length=10, blank=True, choices=AgeBand.choices)
     submitted_at = models.DateTimeField(default=timezone.now)
+    # A random key per survey form, so a second "Send" of the same answers is not counted twice.
+    # It is not tied to the resident or their browser beyond that one form.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -307,6 +310,8 @@ class OrganisationUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # A random key per update form, so a second "Send" of the same changes stores them once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["submitted_at"]

@@ -15,13 +15,13 @@ from .selectors import RESIDENT_CHANNELS, latest_opened
 HONEYPOT = "extra_details"
 
 
-def _helper(*fields, button=None):
+def _helper(*fields, button=None, **button_attrs):
     helper = FormHelper()
     # The page's own <form> carries the CSRF token.
     helper.form_tag, helper.disable_csrf = False, True
     helper.layout = Layout(*fields)
     if button:
-        helper.layout.append(Submit("submit", button))
+        helper.layout.append(Submit("submit", button, **button_attrs))
     return helper
 
 
@@ -133,7 +133,9 @@ class SendAnswersForm(HoneypotForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self.honeypot_layout(), button="Send your answers")
+        self.helper = _helper(
+            self.honeypot_layout(), button="Send your answers", data_prevent_double_click="true"
+        )
 
 
 class ResidentViewsFilterForm(forms.Form):

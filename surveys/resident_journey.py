@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from .models import ResidentServiceView
+from .submissions import new_key
 
 STATE_KEY = "resident_survey"
 ANSWERED_KEY = "resident_surveys_answered"
@@ -63,6 +64,14 @@ class ResidentJourney:
     def save_about(self, *, ward_code, age_band):
         self.state["about"] = {"ward": ward_code, "age_band": age_band}
         self._keep()
+
+    def submission_key(self):
+        """The random key of this browser's send form, made the first time it is shown; forgotten
+        with the answers once they are sent."""
+        if not self.state.get("submission_key"):
+            self.state["submission_key"] = new_key()
+            self._keep()
+        return self.state["submission_key"]
 
     def first_gap(self, sections):
         """The first section with a service not yet answered, "about" if only that is left, else None."""

@@ -591,9 +591,37 @@ def dashboard(*, survey, stale_before, listed=10):
     )
 
 
+# A group's contact details: personal data under UK GDPR, removed on erasure and after retention.
+PERSONAL_FIELDS = (
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "postcode",
+    "public_email",
+    "public_phone",
+)
+
+
+def _history_record(entry, fields, current):
+    """A history entry as the group may see it: an earlier contact's details are not theirs."""
+    record = {}
+    for name in fields:
+        value = getattr(entry, name, None)
+        if name in PERSONAL_FIELDS and value and value != current[name]:
+            continue
+        record[name] = value
+    return record
+
+
 def organisation_data(organisation):
-    """Everything held about a group, for the group itself (a UK GDPR access request)."""
-    fields = [f.name for f in Organisation._meta.fields if f.name not in {"link_nonce", "reviewed_by"}]
+    """Everything held about a group, for the group itself (a UK GDPR access request).
+
+    The history says when and how the record changed, but holds personal data only where it is
+    the current contact's own (UK GDPR Art. 15(4): a copy must not hand over others' data).
+    """
+    internal = {"link_nonce", "reviewed_by", "submission_key"}
+    fields = [f.name for f in Organisation._meta.fields if f.name not in internal]
+    current = {name: getattr(organisation, name) for name in PERSONAL_FIELDS}
     interests = Interest.objects.filter(organisation=organisation).select_related("survey", "service_area")
     return {
         "reference": organisation.reference,
@@ -622,7 +650,7 @@ def organisation_data(organisation):
                 "date": h.history_date,
                 "change": h.get_history_type_display(),
                 "reason": h.history_change_reason or "",
-                "record": {name: getattr(h, name, None) for name in fields if name != "reviewed_by"},
+                "record": _history_record(h, fields, current),
             }
             for h in organisation.history.order_by("history_date")
         ],
@@ -634,11 +662,13 @@ class ModerationQueue:
     registrations: list  # (organisation, [likely duplicate organisations])
     updates: list
     erasures: list
+    failed_emails: int = 0
 
 
 def moderation_queue():
     """New registrations and pending updates, oldest first, with likely duplicates flagged."""
     from organisations.duplicates import duplicate_pool, likely_duplicates
+    from outbox.models import Email
 
     from .models import OrganisationUpdate
 
@@ -659,6 +689,7 @@ def moderation_queue():
             .exclude(status=Organisation.Status.ARCHIVED)
             .order_by("erasure_requested_at")
         ),
+        failed_emails=Email.objects.filter(status=Email.Status.FAILED).count(),
     )
 
 
@@ -848,3 +879,11 @@ def _service_views(service, row):
         **{value: row.get(value, 0) for value in ResidentServiceView.View.values},
         channels={value: row.get(value, 0) for value, _name, _label in RESIDENT_CHANNELS},
     )
+
+
+def first_send(model, submission_key):
+    """What the first send of the form carrying this key stored (a group, an update, a resident's
+    response), if it has been sent before."""
+    if submission_key is None:
+        return None
+    return model.objects.filter(submission_key=submission_key).first()

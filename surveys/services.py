@@ -1,11 +1,16 @@
 """Writes for surveys; also keeps the Council officers group's permissions in step."""
 
 import datetime
+import re
+from importlib import import_module
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -13,9 +18,19 @@ from simple_history.utils import bulk_create_with_history
 from organisations.duplicates import duplicate_pool, likely_duplicates
 from organisations.models import Organisation
 from organisations.services import organisation_approve, organisation_reject
+from outbox.services import emails_erase
 
 from . import emails
-from .journey import SERVICE_PREFIX, IncompleteAnswers, Journey, interest_values, organisation_values
+from .journey import (
+    REGISTRATION_SESSION,
+    SERVICE_PREFIX,
+    UPDATE_SESSION_PREFIX,
+    IncompleteAnswers,
+    Journey,
+    interest_values,
+    organisation_values,
+    update_session_key,
+)
 from .models import (
     Assessment,
     Interest,
@@ -24,8 +39,8 @@ from .models import (
     ResidentServiceView,
     Survey,
 )
-from .selectors import RESIDENT_CHANNELS, services_for_round
-from .tokens import retire_links
+from .selectors import PERSONAL_FIELDS, RESIDENT_CHANNELS, first_send, services_for_round
+from .tokens import LinkProblem, link_use, retire_links
 
 COUNCIL_OFFICERS = "Council officers"
 OFFICER_VIEW_APPS = ("services", "organisations", "surveys")
@@ -110,18 +125,27 @@ def _save_interests(*, organisation, survey, cleaned, journey, new_organisation=
 
 
 @transaction.atomic
-def registration_submit(*, journey: Journey, now=None) -> Organisation:
-    """Save a new group as pending with its interests and consent, and email it and moderators."""
+def registration_submit(*, journey: Journey, submission_key=None, now=None) -> Organisation:
+    """Save a new group as pending with its interests and consent, and email it and moderators.
+
+    The same form sent again (a double click, a retry) returns the group its first send stored.
+    """
+    earlier = first_send(Organisation, submission_key)
+    if earlier is not None:
+        return earlier
     now = now or timezone.now()
     cleaned = journey.cleaned()
     values = organisation_values(cleaned)
     pool = duplicate_pool()
     organisation = Organisation(
-        **values, slug=_unique_slug(values["name"]), status=Organisation.Status.PENDING, consent_at=now
+        **values, status=Organisation.Status.PENDING, consent_at=now, submission_key=submission_key
     )
-    organisation.full_clean()
+    # The slug and the key are unique in the database, which settles a race the checks cannot.
+    organisation.full_clean(exclude=["slug", "submission_key"])
     organisation._change_reason = "Registered through the public journey"
-    organisation.save()
+    earlier = _organisation_insert(organisation)
+    if earlier is not None:
+        return earlier
     organisation.wards.set(cleaned["where"]["wards"])
     interests = []
     if journey.survey is not None:
@@ -135,6 +159,30 @@ def registration_submit(*, journey: Journey, now=None) -> Organisation:
     duplicates = likely_duplicates({**values, "pk": organisation.pk}, pool)
     emails.registration_received(organisation, interests=interests, possible_duplicate=bool(duplicates))
     return organisation
+
+
+SLUG_ATTEMPTS = 5
+
+
+def _organisation_insert(organisation):
+    """Insert a new group under the first free slug; None, or the group this form's first send stored.
+
+    A send racing another send of the same form waits for it and then finds its group by the key;
+    two groups of the same name sent at once make the second take the next free slug.
+    """
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        organisation.slug = _unique_slug(organisation.name)
+        try:
+            with transaction.atomic():
+                organisation.save()
+            return None
+        except IntegrityError:
+            earlier = first_send(Organisation, organisation.submission_key)
+            if earlier is not None:
+                return earlier
+            slug_taken = Organisation.objects.filter(slug=organisation.slug).exists()
+            if not slug_taken or attempt == SLUG_ATTEMPTS:
+                raise
 
 
 def possibly_registered(journey: Journey) -> bool:
@@ -160,8 +208,18 @@ def registration_reject(*, organisation: Organisation, reviewer, reason: str) ->
 
 
 @transaction.atomic
-def update_submit(*, organisation: Organisation, journey: Journey) -> OrganisationUpdate:
-    """Hold a group's changed answers for review, and retire the link they came through."""
+def update_submit(
+    *, organisation: Organisation, nonce: str, journey: Journey, submission_key=None
+) -> OrganisationUpdate:
+    """Hold a group's changed answers for review, using up the link they came through."""
+    try:
+        link_use(organisation, nonce)
+    except LinkProblem:
+        # The same form sent twice at once: the first send used the link and holds the changes.
+        earlier = first_send(OrganisationUpdate, submission_key)
+        if earlier is None:
+            raise
+        return earlier
     journey.cleaned()  # every page must be complete and valid before anything is kept
     OrganisationUpdate.objects.filter(
         organisation=organisation, status=OrganisationUpdate.Status.PENDING
@@ -170,10 +228,14 @@ def update_submit(*, organisation: Organisation, journey: Journey) -> Organisati
         reason="Replaced by a later update.",
         reviewed_at=timezone.now(),
     )
-    update = OrganisationUpdate(organisation=organisation, survey=journey.survey, answers=journey.answers)
+    update = OrganisationUpdate(
+        organisation=organisation,
+        survey=journey.survey,
+        answers=journey.answers,
+        submission_key=submission_key,
+    )
     update.full_clean()
     update.save()
-    retire_links(organisation)
     emails.update_received(update)
     return update
 
@@ -236,34 +298,42 @@ def update_reject(*, update: OrganisationUpdate, reviewer, reason: str) -> Organ
 
 
 @transaction.atomic
-def organisation_confirm(*, organisation: Organisation) -> Organisation:
-    """The group says nothing has changed: its record counts as fresh from now."""
+def update_link_request(*, email: str) -> int:
+    """Email a new link to each approved group with this contact address; earlier links stop working.
+
+    Returns how many groups were sent one; the page says the same whatever the number.
+    """
+    organisations = Organisation.objects.approved().filter(contact_email__iexact=email.strip())
+    sent = 0
+    for organisation in organisations:
+        retire_links(organisation)
+        emails.link_requested(organisation)
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def organisation_confirm(*, organisation: Organisation, nonce: str) -> Organisation:
+    """The group says nothing has changed, through its link: its record counts as fresh from now."""
+    link_use(organisation, nonce)
+    # The row is now locked by this transaction: save what it holds, not what the link first read.
+    organisation.refresh_from_db()
     organisation.last_confirmed_at = timezone.now()
     organisation._change_reason = "Confirmed by the group: nothing has changed"
     organisation.save()
-    retire_links(organisation)
     return organisation
 
 
 @transaction.atomic
-def erasure_request(*, organisation: Organisation) -> Organisation:
-    """Record the group's request to delete its record, for a moderator to complete."""
+def erasure_request(*, organisation: Organisation, nonce: str) -> Organisation:
+    """Record the group's request, through its link, to delete its record, for a moderator."""
+    link_use(organisation, nonce)
+    organisation.refresh_from_db()
     organisation.erasure_requested_at = timezone.now()
     organisation._change_reason = "The group asked for its record to be deleted"
     organisation.save()
-    retire_links(organisation)
     emails.erasure_requested(organisation)
     return organisation
-
-
-PERSONAL_FIELDS = (
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "postcode",
-    "public_email",
-    "public_phone",
-)
 
 
 def _remove_personal_data(organisation, *, reason, reviewer=None):
@@ -277,6 +347,8 @@ def _remove_personal_data(organisation, *, reason, reviewer=None):
     organisation.save()
     organisation.history.update(**blank)
     OrganisationUpdate.objects.filter(organisation=organisation).delete()
+    # Emails about the group hold its contact's address and name: sent or waiting, they go too.
+    emails_erase(organisation=organisation)
 
 
 @transaction.atomic
@@ -285,8 +357,76 @@ def organisation_erase(*, organisation: Organisation, reviewer) -> Organisation:
     organisation.status = Organisation.Status.ARCHIVED
     organisation.status_reason = "Personal data removed at the group's request."
     organisation.reviewed_by, organisation.reviewed_at = reviewer, timezone.now()
+    _drafts_remove(organisation)
     _remove_personal_data(organisation, reason="Personal data removed on request", reviewer=reviewer)
     return organisation
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+@transaction.atomic
+def sessions_clear_expired() -> None:
+    """Delete expired sessions: an abandoned draft would otherwise keep a contact's details."""
+    _session_store().clear_expired()
+
+
+def _phone_digits(phone):
+    digits = re.sub(r"\D", "", phone or "")
+    return "0" + digits[2:] if digits.startswith("44") else digits
+
+
+def _contact_of(draft):
+    """(email, name, phone) typed on a draft's contact page, compared loosely; blanks if none."""
+    contact = draft.get("contact") if isinstance(draft, dict) else None
+    if not isinstance(contact, dict):
+        return "", "", ""
+
+    def last(name):
+        values = contact.get(name) or [""]
+        return str(values[-1] if isinstance(values, list) else values)
+
+    return (
+        last("contact_email").strip().casefold(),
+        " ".join(last("contact_name").split()).casefold(),
+        _phone_digits(last("contact_phone")),
+    )
+
+
+def _drafts_remove(organisation):
+    """End every session holding a draft about the group or with its contact's details.
+
+    Drafts live only in sessions (the database store), so each is decoded and read; an erasure
+    is rare, and sessions last hours.
+    """
+    email, name, phone = _contact_of(
+        {
+            "contact": {
+                "contact_email": [organisation.contact_email],
+                "contact_name": [organisation.contact_name],
+                "contact_phone": [organisation.contact_phone],
+            }
+        }
+    )
+    own_draft = update_session_key(organisation)
+    store = _session_store()
+    doomed = []
+    for session in store.get_model_class().objects.iterator():
+        data = store().decode(session.session_data)
+        for key, draft in data.items():
+            if key != REGISTRATION_SESSION and not key.startswith(UPDATE_SESSION_PREFIX):
+                continue
+            typed_email, typed_name, typed_phone = _contact_of(draft)
+            if (
+                key == own_draft
+                or (email and typed_email == email)
+                or (name and phone and (typed_name, typed_phone) == (name, phone))
+            ):
+                doomed.append(session.session_key)
+                break
+    for session_key in doomed:
+        store(session_key=session_key).delete()
 
 
 CONTACT_RETENTION = datetime.timedelta(days=365)
@@ -328,12 +468,16 @@ def retention_apply(*, now=None) -> dict:
 
 
 @transaction.atomic
-def resident_response_submit(*, survey, ward, age_band, answers) -> ResidentResponse:
+def resident_response_submit(*, survey, ward, age_band, answers, submission_key=None) -> ResidentResponse:
     """Store one resident's anonymous answers: the response and every service's view, or nothing.
 
     `answers` maps each ServiceArea to the resident's view of it and the ways of running it they
-    would accept, e.g. {parks: ("willing", ["volunteers", "community_group"])}.
+    would accept, e.g. {parks: ("willing", ["volunteers", "community_group"])}. The same form sent
+    again (a double click, a retry) returns the response its first send stored: counted once.
     """
+    earlier = first_send(ResidentResponse, submission_key)
+    if earlier is not None:
+        return earlier
     if not survey.is_open():
         raise ValidationError("This residents’ survey is not open.")
     if not answers:
@@ -346,11 +490,23 @@ def resident_response_submit(*, survey, ward, age_band, answers) -> ResidentResp
     # Only the hour is kept, so an answer cannot be matched to a visit in the web server's logs.
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     response = ResidentResponse(
-        survey=survey, ward=ward, age_band=age_band or "", submitted_at=max(hour, survey.opens_at)
+        survey=survey,
+        ward=ward,
+        age_band=age_band or "",
+        submitted_at=max(hour, survey.opens_at),
+        submission_key=submission_key,
     )
-    # The round and the ward are records in hand, so their existence needs no query.
-    response.full_clean(exclude=["survey", "ward"])
-    response.save()
+    # The round and the ward are records in hand, so their existence needs no query; the key is
+    # unique in the database, which settles two sends at once where a check could not.
+    response.full_clean(exclude=["survey", "ward", "submission_key"])
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        earlier = first_send(ResidentResponse, submission_key)
+        if earlier is None:
+            raise
+        return earlier
     views = []
     for service, (view, channels) in answers.items():
         unknown_channels = set(channels) - set(channel_fields)
@@ -370,3 +526,36 @@ def resident_response_submit(*, survey, ward, age_band, answers) -> ResidentResp
         views.append(service_view)
     ResidentServiceView.objects.bulk_create(views)
     return response
+
+
+def freshness_reminders_send(*, now=None) -> int:
+    """Email a fresh link, once, to each approved group not confirmed for FRESHNESS_REMINDER_DAYS.
+
+    A group counts as confirmed when it registered, was approved, confirmed nothing had changed,
+    or had an update accepted. It is reminded once; after its next confirmation the clock starts
+    again. Each group is its own transaction, so one bad record does not stop the rest.
+    """
+    now = now or timezone.now()
+    due_before = now - datetime.timedelta(days=settings.FRESHNESS_REMINDER_DAYS)
+    due = (
+        Organisation.objects.approved()
+        .exclude(contact_email="")
+        .filter(erasure_requested_at__isnull=True)
+        .annotate(last_checked=Coalesce("last_confirmed_at", "reviewed_at", "created_at"))
+        .filter(last_checked__lt=due_before)
+        .filter(
+            Q(freshness_reminder_sent_at__isnull=True) | Q(freshness_reminder_sent_at__lt=F("last_checked"))
+        )
+    )
+    sent = 0
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            group = Organisation.objects.select_for_update().get(pk=pk)
+            last_checked = group.last_confirmed_at or group.reviewed_at or group.created_at
+            if group.freshness_reminder_sent_at and group.freshness_reminder_sent_at >= last_checked:
+                continue  # another run reminded it a moment ago
+            retire_links(group)
+            emails.freshness_reminder(group)
+            Organisation.objects.filter(pk=pk).update(freshness_reminder_sent_at=now)
+            sent += 1
+    return sent

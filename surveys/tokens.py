@@ -38,8 +38,21 @@ def organisation_for_token(token, *, max_age_days=LINK_DAYS):
 
 
 def retire_links(organisation):
-    """Stop every link sent so far from working (after it has been used)."""
+    """Stop every link sent so far from working (before a new one is sent)."""
     _set_nonce(organisation)
+
+
+def link_use(organisation, nonce):
+    """Use up the link carrying `nonce`, once: LinkProblem('used') if it no longer works.
+
+    One conditional UPDATE does the check and the change, so of several requests using the same
+    link at once exactly one wins; the others wait for its row lock, then find the nonce gone.
+    """
+    new = secrets.token_hex(16)
+    still_valid = Organisation.objects.filter(pk=organisation.pk, link_nonce=nonce)
+    if not nonce or still_valid.update(link_nonce=new) != 1:
+        raise LinkProblem("used")
+    organisation.link_nonce = new
 
 
 def _set_nonce(organisation):

@@ -235,3 +235,42 @@ def make_resident_response(db, make_survey):
         return response
 
     return make
+
+
+def run_outbox_worker() -> int:
+    """Run every task that is due, in this process, as the worker would; returns how many ran.
+
+    The real worker (`manage.py db_worker`) also closes stale connections between tasks, which
+    would break a test's transaction, so only its task runner is used here; tests/outbox run the
+    real worker in its own process.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (task_result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1
+    return ran
+
+
+@pytest.fixture
+def outbox_worker(db, mailoutbox):
+    """Call it to send what the outbox holds (as the task worker would); returns the emails sent."""
+
+    def run():
+        run_outbox_worker()
+        return mailoutbox
+
+    return run

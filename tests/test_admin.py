@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from surveys.models import Assessment, ResidentResponse, ResidentServiceView
@@ -92,6 +92,18 @@ def test_council_officers_group_exists_after_migrate():
         "change_assessment",
     } <= codenames
     assert not codenames & {"change_organisation", "delete_assessment", "add_interest"}
+
+
+@pytest.mark.django_db
+def test_council_officers_cannot_export_contact_details(officer):
+    # The group takes every "view_" permission; this one must never match by accident.
+    assert Permission.objects.filter(
+        content_type__app_label="organisations", codename="export_personal_data"
+    ).exists()
+    group = Group.objects.get(name=COUNCIL_OFFICERS)
+    assert not group.permissions.filter(codename="export_personal_data").exists()
+    assert officer.has_perm("organisations.view_organisation")
+    assert not officer.has_perm("organisations.export_personal_data")
 
 
 @pytest.mark.django_db

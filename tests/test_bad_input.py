@@ -48,6 +48,7 @@ from surveys.models import (
 from surveys.resident_forms import AboutYouForm
 from surveys.services import registration_approve
 from surveys.tokens import update_token
+from tests.conftest import run_outbox_worker
 
 from .surveys.test_registration import ALL_PAGES
 
@@ -1132,5 +1133,6 @@ def test_a_name_with_a_line_break_still_makes_a_one_line_email_subject(
     group.name = "Friends of\r\nAshwick Park"  # as an import or the admin might bring it in
     with django_capture_on_commit_callbacks(execute=True):
         emails.erasure_requested(group)
+    run_outbox_worker()
     (message,) = mailoutbox
     assert message.subject == "Deletion requested: Friends of Ashwick Park"

@@ -1,9 +1,12 @@
-"""Who gets what: every named URL × anonymous, officer, admin, and a group's link for another group.
+"""Who gets what: every named URL × anonymous, officer, admin, and a group's link for another group;
+and every admin import and export page × those roles and a staff account with no permissions.
 
-A URL added without a row here fails `test_every_named_url_has_a_row`.
+A URL added without a row here fails `test_every_named_url_has_a_row`, and an admin given
+import or export without rows here fails `test_every_import_export_admin_has_rows`.
 """
 
 import pytest
+from django.contrib import admin
 from django.core import signing
 from django.core.cache import cache
 from django.test import Client
@@ -35,6 +38,8 @@ TABLE = {
     "surveys:moderation": (LOGIN, 200, 200, LOGIN),
     "surveys:moderation_registration": (LOGIN, 200, 200, LOGIN),
     "surveys:moderation_update": (LOGIN, 200, 200, LOGIN),
+    "outbox:list": (LOGIN, 200, 200, LOGIN),
+    "outbox:resend": (LOGIN, 405, 405, LOGIN),  # POST only
     "surveys:resident_start": (200, 200, 200, 200),
     "surveys:resident_section": (200, 200, 200, 200),
     "surveys:resident_about": (200, 200, 200, 200),  # optional questions; the check page guards
@@ -75,6 +80,32 @@ def test_every_named_url_has_a_row():
     assert set(_named_urls()) == set(TABLE)
 
 
+ADMIN_LOGIN = "admin login"  # a redirect to /admin/login/
+ADMIN_ROLES = (*ROLES, "staff")  # staff: may sign in to the admin, holds no permissions
+IMPORT_EXPORT_MODELS = (
+    "services_servicearea",
+    "organisations_ward",
+    "organisations_organisation",
+    "surveys_interest",
+)
+# Importing needs add and change permission, exporting at least view; officers only view.
+# process_import is POSTed (empty): a user allowed to import gets the form back with its errors.
+ADMIN_TABLE = {
+    **{f"admin:{m}_import": (ADMIN_LOGIN, 403, 200, ADMIN_LOGIN, 403) for m in IMPORT_EXPORT_MODELS},
+    **{f"admin:{m}_process_import": (ADMIN_LOGIN, 403, 200, ADMIN_LOGIN, 403) for m in IMPORT_EXPORT_MODELS},
+    **{f"admin:{m}_export": (ADMIN_LOGIN, 200, 200, ADMIN_LOGIN, 403) for m in IMPORT_EXPORT_MODELS},
+}
+
+
+def test_every_import_export_admin_has_rows():
+    offered = {
+        f"{model._meta.app_label}_{model._meta.model_name}"
+        for model, model_admin in admin.site._registry.items()
+        if hasattr(model_admin, "has_import_permission") or hasattr(model_admin, "has_export_permission")
+    }
+    assert offered == set(IMPORT_EXPORT_MODELS)
+
+
 @pytest.fixture
 def world(borough, make_survey, make_organisation):
     cache.clear()
@@ -101,6 +132,7 @@ def _args(name, world, role):
         "organisations:detail": ["friends"],
         "surveys:moderation_registration": [world["pending"].pk],
         "surveys:moderation_update": [world["update"].pk],
+        "outbox:resend": [1],
         "surveys:resident_section": [world["category"]],
         "surveys:register_step": ["about"],
         "surveys:update": [token],
@@ -112,12 +144,14 @@ def _args(name, world, role):
     }.get(name, [])
 
 
-def _client(role, officer, admin_user):
+def _client(role, officer, admin_user, staff=None):
     client = Client()
     if role == "officer":
         client.force_login(officer)
     elif role == "admin":
         client.force_login(admin_user)
+    elif role == "staff":
+        client.force_login(staff)
     return client
 
 
@@ -139,6 +173,20 @@ def test_permission_table(role, world, officer, admin_user_):
             got = response.status_code
         answers[name] = got
     assert answers == {name: expected[ROLES.index(role)] for name, expected in TABLE.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_admin_import_export_permission_table(role, world, officer, admin_user_, django_user_model):
+    staff = django_user_model.objects.create_user("staff-no-permissions", is_staff=True)
+    client = _client(role, officer, admin_user_, staff)
+    answers = {}
+    for name in ADMIN_TABLE:
+        url = reverse(name)
+        response = client.post(url) if name.endswith("_process_import") else client.get(url)
+        signed_out = response.status_code == 302 and response.url.startswith("/admin/login/")
+        answers[name] = ADMIN_LOGIN if signed_out else response.status_code
+    assert answers == {name: expected[ADMIN_ROLES.index(role)] for name, expected in ADMIN_TABLE.items()}
 
 
 @pytest.mark.django_db

@@ -4,16 +4,23 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from capacity_map.ratelimit import allow
 
-from .. import services
-from ..journey import HONEYPOT, IncompleteAnswers, Journey, answers_from_organisation
-from ..selectors import next_capacity_survey, open_capacity_survey, services_for_round
+from .. import services, submissions
+from ..journey import (
+    HONEYPOT,
+    REGISTRATION_SESSION,
+    IncompleteAnswers,
+    Journey,
+    answers_from_organisation,
+    update_session_key,
+)
+from ..models import OrganisationUpdate
+from ..selectors import first_send, next_capacity_survey, open_capacity_survey, services_for_round
 from ..tokens import LinkProblem, organisation_for_token
-
-REGISTRATION_SESSION = "registration"
 
 
 class JourneyMixin:
@@ -65,9 +72,22 @@ class JourneyMixin:
 
 
 class UpdateJourneyMixin(JourneyMixin):
-    """The same pages, reached through a group's signed update link."""
+    """The same pages, reached through a group's signed update link.
+
+    Whoever holds the link sees the group's contact details, so no page is kept by a browser or
+    proxy. An action that uses the link up (services take its `nonce`) and finds another request
+    used it first shows the "already used" page.
+    """
 
     updating = True
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except LinkProblem as problem:
+            response = link_problem_page(request, str(problem))
+        add_never_cache_headers(response)
+        return response
 
     def find_organisation(self, token):
         try:
@@ -75,10 +95,11 @@ class UpdateJourneyMixin(JourneyMixin):
         except LinkProblem as problem:
             return link_problem_page(self.request, str(problem))
         self.token = token
+        self.nonce = self.organisation.link_nonce  # what the link carries, checked just now
         return None
 
     def session_key(self):
-        return f"update-{self.organisation.pk}"
+        return update_session_key(self.organisation)
 
     def starting_answers(self):
         return answers_from_organisation(self.organisation, survey=self.survey)
@@ -157,14 +178,21 @@ class CheckView(JourneyMixin, View):
         if missing:
             return redirect(self.url(missing))
         sections = [(page, rows, self.url(page.key) + "?change=1") for page, rows in self.journey.summary()]
+        # Made once per draft and kept while it is checked and changed, so a second send of it is
+        # recognised; a new draft after sending gets a new key.
+        submission_key = request.session.setdefault(self.submission_session_key(), submissions.new_key())
         return render(
             request,
             self.template_name,
             self.context(
                 sections=sections,
                 possibly_registered=self.possibly_registered(),
+                submission_key=submission_key,
             ),
         )
+
+    def submission_session_key(self):
+        return f"{submissions.FIELD}:{self.session_key()}"
 
     def possibly_registered(self):
         return services.possibly_registered(self.journey)
@@ -179,15 +207,17 @@ class CheckView(JourneyMixin, View):
                 request.session.pop(self.session_key(), None)
                 request.session.pop("registered_reference", None)
                 return redirect(self.done_url(None))
-            result = self.submit()
+            result = self.submit(submission_key=submissions.posted_key(request))
         except IncompleteAnswers as missing:
             messages.error(request, "Some answers are missing or need checking.")
             return redirect(self.url(missing.page))
         request.session.pop(self.session_key(), None)
+        request.session.pop(self.submission_session_key(), None)
         return redirect(self.done_url(result))
 
-    def submit(self):
-        organisation = services.registration_submit(journey=self.journey)
+    def submit(self, *, submission_key):
+        # Sent before (the draft is gone by then): the group the first send stored, and its reference.
+        organisation = services.registration_submit(journey=self.journey, submission_key=submission_key)
         self.request.session["registered_reference"] = organisation.reference
         return organisation
 
@@ -196,11 +226,24 @@ class CheckView(JourneyMixin, View):
 
 
 class UpdateCheckView(UpdateJourneyMixin, CheckView):
+    def find_organisation(self, token):
+        problem = super().find_organisation(token)
+        # The same changes sent again: the link was used up by their first send.
+        sent_before = problem is not None and self.request.method == "POST"
+        if sent_before and first_send(OrganisationUpdate, submissions.posted_key(self.request)):
+            return redirect(self.done_url(None))
+        return problem
+
     def possibly_registered(self):
         return False
 
-    def submit(self):
-        return services.update_submit(organisation=self.organisation, journey=self.journey)
+    def submit(self, *, submission_key):
+        return services.update_submit(
+            organisation=self.organisation,
+            nonce=self.nonce,
+            journey=self.journey,
+            submission_key=submission_key,
+        )
 
     def done_url(self, result):
         return reverse("surveys:update_sent")

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from capacity_map.access import OfficerRequiredMixin
 from organisations.models import Organisation
+from organisations.services import decision_summary
 
 from .. import services
 from ..models import OrganisationUpdate
@@ -42,7 +43,7 @@ class RegistrationReviewView(OfficerRequiredMixin, View):
     template_name = "surveys/moderation/registration.html"
 
     def get(self, request, pk, reason_form=None):
-        organisation = get_object_or_404(Organisation, pk=pk)
+        organisation = get_object_or_404(Organisation.objects.select_related("reviewed_by"), pk=pk)
         return render(
             request,
             self.template_name,
@@ -50,6 +51,7 @@ class RegistrationReviewView(OfficerRequiredMixin, View):
                 "organisation": organisation,
                 "profile": organisation_profile(organisation),
                 "duplicates": likely_duplicates_of(organisation),
+                "decision": decision_summary(organisation),
                 "form": reason_form or ReasonForm(),
             },
             status=400 if reason_form else 200,
@@ -58,22 +60,27 @@ class RegistrationReviewView(OfficerRequiredMixin, View):
     def post(self, request, pk):
         organisation = get_object_or_404(Organisation, pk=pk)
         action = request.POST.get("action")
-        if action == "approve" and organisation.status == Organisation.Status.PENDING:
-            services.registration_approve(organisation=organisation, reviewer=request.user)
-            messages.success(request, f"{organisation.name} is approved and has been emailed a link.")
-        elif action == "reject" and organisation.status == Organisation.Status.PENDING:
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                return self.get(request, pk, reason_form=form)
-            services.registration_reject(
-                organisation=organisation, reviewer=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, f"{organisation.name} is rejected and the group has been told why.")
-        elif action == "erase" and organisation.erasure_requested_at:
-            services.organisation_erase(organisation=organisation, reviewer=request.user)
-            messages.success(request, f"Personal data of {organisation.name} has been removed.")
-        else:
-            messages.error(request, "That could not be done: the record has changed since you opened it.")
+        try:
+            # The services lock the record and refuse a decision someone else has already made.
+            if action == "approve":
+                services.registration_approve(organisation=organisation, reviewer=request.user)
+                messages.success(request, f"{organisation.name} is approved and has been emailed a link.")
+            elif action == "reject":
+                form = ReasonForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, reason_form=form)
+                services.registration_reject(
+                    organisation=organisation, reviewer=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"{organisation.name} is rejected and the group has been told why.")
+            elif action == "erase" and organisation.erasure_requested_at:
+                services.organisation_erase(organisation=organisation, reviewer=request.user)
+                messages.success(request, f"Personal data of {organisation.name} has been removed.")
+            else:
+                messages.error(request, "That could not be done: the record has changed since you opened it.")
+                return redirect("surveys:moderation_registration", pk=pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
             return redirect("surveys:moderation_registration", pk=pk)
         return redirect("surveys:moderation")
 

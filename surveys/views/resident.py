@@ -13,13 +13,14 @@ from django.views.generic import FormView, TemplateView
 
 from capacity_map.access import is_officer
 from capacity_map.ratelimit import allow
+from capacity_map.spreadsheets import spreadsheet_safe
 from organisations.models import Ward
 
-from ..exports import spreadsheet_safe
+from .. import submissions
 from ..models import ResidentResponse, ResidentServiceView, Survey
 from ..resident_forms import AboutYouForm, SendAnswersForm, ServiceViewsForm
 from ..resident_journey import ANSWERED_KEY, ResidentJourney, survey_sections
-from ..selectors import RESIDENT_CHANNELS, latest_opened, resident_views
+from ..selectors import RESIDENT_CHANNELS, first_send, latest_opened, resident_views
 from ..services import resident_response_submit
 
 RATE_LIMIT_SCOPE = "resident_survey"
@@ -62,9 +63,12 @@ class ResidentJourneyMixin:
             return closed_page(request)
         self.journey = ResidentJourney(request.session, self.survey)
         if self.journey.answered:
-            return render(request, "surveys/resident/already_answered.html", {"survey": self.survey})
+            return self.answered_already()
         self.sections = survey_sections(self.survey)
         return super().dispatch(request, *args, **kwargs)
+
+    def answered_already(self):
+        return render(self.request, "surveys/resident/already_answered.html", {"survey": self.survey})
 
     def step_url(self, step):
         """The page of a section, "about" for the about-you page, None for check your answers."""
@@ -175,6 +179,14 @@ class ResidentCheckView(ResidentFormMixin, FormView):
     form_class = SendAnswersForm
     template_name = "surveys/resident/check.html"
 
+    def answered_already(self):
+        # The same answers sent again (a double click, a retry): the first send's thank-you page.
+        if self.request.method == "POST":
+            first = first_send(ResidentResponse, submissions.posted_key(self.request))
+            if first is not None and first.survey_id == self.survey.pk:
+                return redirect("surveys:resident_thanks")
+        return super().answered_already()
+
     def get(self, request, *args, **kwargs):
         gap = self.journey.first_gap(self.sections)
         if gap is not None:
@@ -203,6 +215,7 @@ class ResidentCheckView(ResidentFormMixin, FormView):
             answered=answered,
             ward=ward,
             age_band=dict(ResidentResponse.AgeBand.choices).get(about.get("age_band")),
+            submission_key=self.journey.submission_key(),
             **kwargs,
         )
 
@@ -219,6 +232,7 @@ class ResidentCheckView(ResidentFormMixin, FormView):
                 ward=Ward.objects.filter(gss_code=about["ward"]).first() if about["ward"] else None,
                 age_band=about["age_band"],
                 answers=self.journey.answers(self.sections),
+                submission_key=submissions.posted_key(self.request),
             )
         except ValidationError as error:
             if not self.survey.is_open():

@@ -79,25 +79,28 @@ class AssessmentFormView(OfficerRequiredMixin, FormView):
     form_class = AssessmentForm
     template_name = "surveys/assessment_form.html"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.interest = get_object_or_404(
-            Interest.objects.of_approved_organisations().select_related(
-                "organisation", "service_area", "survey"
-            ),
-            pk=kwargs["pk"],
-            service_area__slug=kwargs["slug"],
-        )
-        # A missing reverse one-to-one raises an AttributeError subclass, so getattr copes.
-        self.assessment = getattr(self.interest, "assessment", None)
-
     def get(self, request, *args, **kwargs):
+        self._find_interest()
         self._check_permission()
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        self._find_interest()
         self._check_permission()
         return super().post(request, *args, **kwargs)
+
+    def _find_interest(self):
+        # Looked up only once the visitor is known to be an officer (OfficerRequiredMixin's
+        # dispatch): anyone else gets the same answer whether or not the interest exists.
+        self.interest = get_object_or_404(
+            Interest.objects.of_approved_organisations().select_related(
+                "organisation", "service_area", "survey"
+            ),
+            pk=self.kwargs["pk"],
+            service_area__slug=self.kwargs["slug"],
+        )
+        # A missing reverse one-to-one raises an AttributeError subclass, so getattr copes.
+        self.assessment = getattr(self.interest, "assessment", None)
 
     def _check_permission(self):
         needed = "surveys.change_assessment" if self.assessment else "surveys.add_assessment"

@@ -8,15 +8,17 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from capacity_map.ratelimit import allow
 from capacity_map.validators import PlainTextFormMixin
-from organisations.models import Organisation
 
-from .. import emails, services
+from .. import services
 from ..journey import Journey, answers_from_organisation
 from ..selectors import organisation_data, services_for_round
+from ..tasks import update_link_request_send
 from .journey import UpdateJourneyMixin
 
 
@@ -40,6 +42,7 @@ class LinkRequestForm(PlainTextFormMixin, forms.Form):
         self.helper.layout = Layout(Field.text("email", field_width=20))
 
 
+@method_decorator(never_cache, name="dispatch")
 class LinkRequestView(View):
     """Ask for a new link; the answer is the same whether or not the address is known."""
 
@@ -52,13 +55,11 @@ class LinkRequestView(View):
             return render(request, "surveys/update/request.html", {"form": form})
         if not allow(request, scope="update-link"):
             return render(request, "surveys/registration/too_many.html", status=429)
-        for organisation in Organisation.objects.approved().filter(
-            contact_email__iexact=form.cleaned_data["email"]
-        ):
-            emails.link_requested(organisation)
+        update_link_request_send.enqueue(form.cleaned_data["email"])
         return redirect("surveys:update_requested")
 
 
+@method_decorator(never_cache, name="dispatch")
 class LinkRequestedView(View):
     def get(self, request):
         return render(request, "surveys/update/requested.html")
@@ -88,7 +89,7 @@ class UpdateHomeView(UpdateJourneyMixin, View):
 
 class ConfirmView(UpdateJourneyMixin, View):
     def post(self, request, token):
-        services.organisation_confirm(organisation=self.organisation)
+        services.organisation_confirm(organisation=self.organisation, nonce=self.nonce)
         request.session.pop(self.session_key(), None)
         return render(
             request,
@@ -104,7 +105,7 @@ class ConfirmView(UpdateJourneyMixin, View):
 
 class EraseRequestView(UpdateJourneyMixin, View):
     def post(self, request, token):
-        services.erasure_request(organisation=self.organisation)
+        services.erasure_request(organisation=self.organisation, nonce=self.nonce)
         request.session.pop(self.session_key(), None)
         return render(
             request,
@@ -128,6 +129,7 @@ class DataDownloadView(UpdateJourneyMixin, View):
         return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class UpdateSentView(View):
     def get(self, request):
         return render(

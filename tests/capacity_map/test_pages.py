@@ -69,7 +69,12 @@ def test_wrong_password_shows_a_gov_uk_error_summary(client, django_user_model):
 def test_healthz_reports_a_healthy_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+    assert json.loads(response.content) == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "outbox": {"queued": 0, "overdue": 0, "failed": 0, "oldest_queued_minutes": 0, "status": "ok"},
+    }
     assert "no-cache" in response["Cache-Control"]
 
 

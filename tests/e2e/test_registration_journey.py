@@ -10,6 +10,7 @@ from organisations.models import Organisation
 from surveys.models import OrganisationUpdate
 from surveys.services import COUNCIL_OFFICERS
 from surveys.tokens import update_token
+from tests.conftest import run_outbox_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -138,4 +139,5 @@ def test_a_group_registers_is_approved_and_updates_its_answers(
     assert OrganisationUpdate.objects.get().status == "accepted"
     page.goto("/matrix/?q=Millbrook")
     assert "can co-govern, interested for the future" in page.locator("tbody").inner_text()
+    run_outbox_worker()
     assert mail.outbox  # the group was told at each step

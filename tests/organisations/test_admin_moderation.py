@@ -3,6 +3,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from organisations.models import Organisation
+from tests.conftest import run_outbox_worker
 
 CHANGELIST = reverse("admin:organisations_organisation_changelist")
 
@@ -76,6 +77,7 @@ def test_admin_decisions_email_the_group(
     with django_capture_on_commit_callbacks(execute=True):
         _act(admin_client_, "approve", [approved])
         _act(admin_client_, "reject", [rejected], apply="Reject", reason="Outside the borough.")
+    run_outbox_worker()
     assert [m.to for m in mail.outbox] == [[approved.contact_email], [rejected.contact_email]]
     assert "/update/" in mail.outbox[0].body
     assert "Outside the borough." in mail.outbox[1].body

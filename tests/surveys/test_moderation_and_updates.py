@@ -13,6 +13,7 @@ from organisations.models import Organisation
 from surveys.models import Interest, OrganisationUpdate
 from surveys.selectors import MatrixFilters, capacity_matrix
 from surveys.tokens import organisation_for_token, update_token
+from tests.conftest import run_outbox_worker
 
 from .test_registration import ALL_PAGES, fill_in
 
@@ -37,6 +38,7 @@ def registered(client, borough, django_capture_on_commit_callbacks):
     fill_in(client, ALL_PAGES)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("surveys:register_check"))
+    run_outbox_worker()
     mail.outbox.clear()
     return Organisation.objects.get(name="Friends of Riverside Park")
 
@@ -57,6 +59,7 @@ def test_approving_puts_the_group_in_the_matrix_and_emails_a_link(
     registered.refresh_from_db()
     assert (registered.status, registered.reviewed_by) == ("approved", officer)
     assert _matrix_grid(borough["current"])["Friends of Riverside Park"] == {"parks": "D+G", "day-care": "G"}
+    run_outbox_worker()
     (email,) = mail.outbox
     assert email.to == ["ada@example.org"]
     link = next(line for line in email.body.splitlines() if "/update/" in line and "http" in line)
@@ -82,6 +85,7 @@ def test_rejecting_needs_a_reason_which_is_emailed(
         "rejected",
         "We could not find the group at this address.",
     )
+    run_outbox_worker()
     (email,) = mail.outbox
     assert "We could not find the group at this address." in email.body
 
@@ -147,6 +151,7 @@ def test_an_update_reaches_the_matrix_only_when_accepted(
     ):
         assert text in review
     assert "How your group could help: Parks" not in review  # an unchanged interest is not listed
+    run_outbox_worker()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("surveys:moderation_update", args=[update.pk]), {"action": "accept"})
@@ -157,6 +162,7 @@ def test_an_update_reaches_the_matrix_only_when_accepted(
         "allotments": "D",
     }
     assert not Interest.objects.filter(organisation=registered, service_area=borough["day_care"]).exists()
+    run_outbox_worker()
     assert "have been accepted" in mail.outbox[0].body
     # Accepting twice does nothing more.
     again = client.post(
@@ -186,6 +192,7 @@ def test_rejecting_an_update_keeps_the_record(
     assert registered.name == "Friends of Riverside Park"
     update.refresh_from_db()
     assert (update.status, update.reason) == ("rejected", "Please use your registered name.")
+    run_outbox_worker()
     assert "Please use your registered name." in mail.outbox[-1].body
 
 
@@ -230,11 +237,13 @@ def test_new_link_page_answers_the_same_whether_or_not_the_address_is_known(
     client, officer, registered, django_capture_on_commit_callbacks
 ):
     _approve(registered, officer)
+    run_outbox_worker()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post(reverse("surveys:update_request"), {"email": "ADA@example.org"}, follow=True)
         unknown = client.post(reverse("surveys:update_request"), {"email": "nobody@example.org"}, follow=True)
     assert known.content.decode() == unknown.content.decode()
+    run_outbox_worker()
     assert [m.to for m in mail.outbox] == [["ada@example.org"]]
     bad = client.post(reverse("surveys:update_request"), {"email": "nope"})
     assert "Enter an email address in the correct format" in bad.content.decode()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from organisations.models import Organisation
 from surveys.models import Interest
 from surveys.selectors import MatrixFilters, capacity_matrix
+from tests.conftest import run_outbox_worker
 
 ABOUT = {"name": "Friends of Riverside Park", "description": "We look after Riverside Park."}
 TYPE = {
@@ -148,6 +149,7 @@ def test_the_whole_journey_registers_a_pending_group_with_its_interests(
     # Not in the matrix until approved.
     matrix = capacity_matrix(filters=MatrixFilters(), survey=borough["current"], limit=50)
     assert group not in [row.organisation for row in matrix.rows]
+    run_outbox_worker()
     acknowledgement, notice = mail.outbox
     assert acknowledgement.to == ["ada@example.org"] and group.reference in acknowledgement.body
     assert "Parks (deliver and co-govern, ready now)" in acknowledgement.body
