@@ -194,6 +194,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # in all; then the email is marked failed for a moderator to see and send again.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
 OUTBOX_FIRST_RETRY_SECONDS = int(os.environ.get("OUTBOX_FIRST_RETRY_SECONDS", "60"))
+# Checks /healthz runs besides the database and the cache: name -> function returning a dict
+# with a "status" of "ok" or something else.
+HEALTH_CHECKS = {"outbox": "outbox.selectors.outbox_health"}
 # The health check reports a problem when an email has waited this long past its next attempt.
 OUTBOX_STUCK_MINUTES = int(os.environ.get("OUTBOX_STUCK_MINUTES", "15"))
 # A group whose record has not been confirmed for this long is emailed a fresh link, once.
