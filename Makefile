@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev browser-deps demo clean
+.PHONY: help run test lint format migrations-check install install-dev browser-deps demo clean
+.DEFAULT_GOAL := help
+
+help:  ## List the targets
+	@echo "Capacity Map. Targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 26
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +36,7 @@ browser-deps:
 
 # The demo council is loaded once (seed_demo only adds what is missing). The demo logins are
 # printed only when the accounts are made, so they are kept in .demo-logins (git-ignored).
-demo: install
+demo: install  ## Migrate and load the demo council once
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	@DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo $$([ -s .demo-logins ] || echo --reset-passwords) > .seed-output
 	@tail -n 12 .seed-output
@@ -41,7 +46,7 @@ demo: install
 
 # The task worker sends the outbox's emails (to the console in development); it runs beside the
 # web server and stops with it.
-run: demo
+run: demo  ## Serve the demo council on http://127.0.0.1:8000 with the task worker
 	@echo "Serving $${COUNCIL_NAME:-the demo council} on http://$(HOST):$(PORT)/ with the task worker"
 	@DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -49,16 +54,24 @@ run: demo
 
 # The task worker alone (e.g. beside gunicorn in a second terminal).
 .PHONY: worker
-worker: install
+worker: install  ## Run the task worker alone (sends the outbox)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload
 
-test: install-dev browser-deps
+test: install-dev browser-deps  ## Run the whole test suite (SQLite, or DATABASE_URL)
 	$(BIN)/pytest
 
-lint: install-dev
+lint: install-dev  ## Lint and check formatting (as CI does)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
-clean:
+format: install-dev  ## Format the code and fix what the linter can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install  ## Fail if a model change has no migration
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:  ## Remove the virtualenv and caches
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
 # Backups of the configured database (DATABASE_URL, or the SQLite file): make backup, then
@@ -66,11 +79,11 @@ clean:
 # unattended: saying which backup is the confirmation; `manage.py restore` alone asks first).
 # Backups hold personal data: backups/ and each file are readable by their owner only.
 .PHONY: backup restore
-backup: install
+backup: install  ## Back up the configured database into backups/
 	@mkdir -p backups && chmod 700 backups
 	$(BIN)/python manage.py backup --output backups/capacity-map-$$(date +%Y%m%d-%H%M%S).backup
 
-restore: install
+restore: install  ## Restore a backup: make restore BACKUP=backups/<file>
 	@test -n "$(BACKUP)" || (echo "Say which backup to restore: make restore BACKUP=backups/<file>"; \
 	  echo "Newest: $$(ls -t backups/*.backup 2>/dev/null | head -n 1)"; exit 1)
 	$(BIN)/python manage.py restore --input $(BACKUP) --yes
@@ -81,7 +94,7 @@ restore: install
 # production settings against the county and 30 seconds of locust from its own virtualenv.
 LOCUST := bench/.venv-locust/bin/locust
 .PHONY: bench loadtest
-bench: install
+bench: install  ## County-scale benchmark on PostgreSQL (docs/performance.md)
 	$(BIN)/python bench/run.py
 
 $(LOCUST):
@@ -89,5 +102,5 @@ $(LOCUST):
 	bench/.venv-locust/bin/python -m pip install --quiet --upgrade pip
 	bench/.venv-locust/bin/pip install --quiet "locust==2.47.0"
 
-loadtest: install $(LOCUST)
+loadtest: install $(LOCUST)  ## Load test gunicorn with locust for 30 s
 	$(BIN)/python bench/loadtest.py --locust $(LOCUST)

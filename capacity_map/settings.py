@@ -1,7 +1,6 @@
 """Settings for Capacity Map, read from the environment (12-factor); see .env.example."""
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -23,10 +22,9 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The test runners need no secret key, HTTPS or manifest static files.
-TESTING = env_bool(
-    "DJANGO_TESTING", Path(sys.argv[0]).name in {"pytest", "py.test"} or "pytest" in sys.argv[0]
-)
+# The tests need no secret key, HTTPS or manifest static files. The flag is set explicitly, by
+# the pytest plugin capacity_map/testing.py, never guessed from the command line.
+TESTING = env_bool("DJANGO_TESTING", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
