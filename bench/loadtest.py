@@ -119,11 +119,11 @@ def prepare():
 
     from organisations.models import Organisation, Ward
     from services.models import ServiceArea, ServiceCategory
-    from surveys.filters import MatrixFilterSet
+    from surveys.matrix.filters import MatrixFilterSet
+    from surveys.matrix.selectors import capacity_matrix
     from surveys.models import ResidentResponse
-    from surveys.resident_journey import survey_sections
-    from surveys.selectors import capacity_matrix, open_capacity_survey, services_for_round
-    from surveys.views.resident import open_resident_survey
+    from surveys.residents.journey import survey_sections
+    from surveys.rounds import open_capacity_survey, open_resident_survey, services_for_round
 
     call_command("migrate", verbosity=0)
     bench._dataset_ensure(bench.DATASETS["county"])

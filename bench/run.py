@@ -331,7 +331,7 @@ def _database_ensure(url):
 
 
 def _counts():
-    from surveys.demo import demo_counts
+    from surveys.demo.load import demo_counts
     from surveys.models import Survey
 
     counts = demo_counts()
@@ -341,7 +341,7 @@ def _counts():
 
 def _dataset_ensure(dataset):
     """Build what is missing; None when the database already held the whole dataset."""
-    from surveys.demo import build_demo_council
+    from surveys.demo.load import build_demo_council
 
     _leftovers_remove(dataset)
     counts = _counts()
@@ -373,7 +373,7 @@ def _rounds_open():
 
     from django.utils import timezone
 
-    from surveys.demo import OPEN_ROUND, RESIDENT_ROUND
+    from surveys.demo.shape import OPEN_ROUND, RESIDENT_ROUND
     from surveys.models import Survey
 
     now = timezone.now()
@@ -392,7 +392,7 @@ def _rounds_open():
 def _leftovers_remove(dataset):
     """Delete what the submit scenarios and the load test sent, so every run measures the same data."""
     from organisations.models import Organisation
-    from surveys.demo import RESIDENT_RESPONSES_PER_SCALE, RESIDENT_ROUND
+    from surveys.demo.shape import RESIDENT_RESPONSES_PER_SCALE, RESIDENT_ROUND
     from surveys.models import Interest, ResidentResponse
 
     for prefix in SENT_NAME_PREFIXES:
@@ -461,7 +461,7 @@ class Bench:
 
         from organisations.models import Ward
         from services.models import ServiceArea, ServiceCategory
-        from surveys.selectors import default_capacity_survey
+        from surveys.rounds import default_capacity_survey
 
         self.repetitions = repetitions
         self.officer = Client()
@@ -591,8 +591,7 @@ class Bench:
     def _walk_registration(self):
         from django.urls import reverse
 
-        from surveys.journey import SERVICE_PREFIX
-        from surveys.views.journey import REGISTRATION_SESSION
+        from surveys.registration.journey import REGISTRATION_SESSION, SERVICE_PREFIX
 
         client, ward = self.public, _first_ward_code()
         services = list(self._open_service_slugs()[:3])
@@ -648,12 +647,12 @@ class Bench:
         return client.session[REGISTRATION_SESSION]
 
     def _open_service_slugs(self):
-        from surveys.selectors import open_capacity_survey, services_for_round
+        from surveys.rounds import open_capacity_survey, services_for_round
 
         return [service.slug for service in services_for_round(open_capacity_survey())]
 
     def _prepare_registration_submit(self):
-        from surveys.views.journey import REGISTRATION_SESSION
+        from surveys.registration.journey import REGISTRATION_SESSION
 
         self.sent += 1
         answers = json.loads(json.dumps(self._registration_answers))
@@ -675,8 +674,8 @@ class Bench:
         from django.urls import reverse
 
         from surveys.models import ResidentServiceView
-        from surveys.resident_journey import STATE_KEY, survey_sections
-        from surveys.views.resident import open_resident_survey
+        from surveys.residents.journey import STATE_KEY, survey_sections
+        from surveys.rounds import open_resident_survey
 
         client = self.public
         views = ResidentServiceView.View.values
@@ -697,7 +696,7 @@ class Bench:
         return client.session[STATE_KEY]
 
     def _prepare_survey_submit(self):
-        from surveys.resident_journey import ANSWERED_KEY, STATE_KEY
+        from surveys.residents.journey import ANSWERED_KEY, STATE_KEY
 
         session = self.public.session
         session[STATE_KEY] = json.loads(json.dumps(self._survey_state))
@@ -736,8 +735,8 @@ class MatrixFloor:
         import psycopg2
         from django.db import connection
 
-        from surveys.filters import MatrixFilterSet
-        from surveys.selectors import capacity_matrix
+        from surveys.matrix.filters import MatrixFilterSet
+        from surveys.matrix.selectors import capacity_matrix
 
         filterset = MatrixFilterSet({})
         survey = filterset.selected_survey()

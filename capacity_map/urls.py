@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from surveys.officers.views import DashboardView
 from surveys.urls import organisation_urlpatterns, service_urlpatterns
 
 from . import views
@@ -17,7 +18,7 @@ urlpatterns = [
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("moderation/emails/", include("outbox.urls")),
     path("", include("surveys.urls")),
     path("services/", include(service_urlpatterns)),

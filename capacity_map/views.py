@@ -1,6 +1,5 @@
 """Project-wide pages: the start page, privacy notice, accessibility statement and health check."""
 
-import datetime
 import sys
 
 from django.conf import settings
@@ -9,15 +8,10 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
-
-from surveys.selectors import dashboard, default_capacity_survey
-
-from .access import OfficerRequiredMixin
 
 
 class HomeView(TemplateView):
@@ -77,17 +71,6 @@ def healthz(request):
     )
     status = 200 if healthy or not request.GET.get("strict") else 503
     return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=status)
-
-
-class DashboardView(OfficerRequiredMixin, TemplateView):
-    template_name = "dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        data = dashboard(
-            survey=default_capacity_survey(),
-            stale_before=timezone.now() - datetime.timedelta(days=365),
-        )
-        return super().get_context_data(data=data, **kwargs)
 
 
 ERROR_HEADINGS = {

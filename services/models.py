@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .querysets import ServiceAreaQuerySet
+from .querysets import DISPLAY_ORDER, ServiceAreaQuerySet
 
 
 class ServiceCategory(models.Model):
@@ -66,7 +66,7 @@ class ServiceArea(models.Model):
     objects = ServiceAreaQuerySet.as_manager()
 
     class Meta:
-        ordering = ["category__position", "name"]
+        ordering = list(DISPLAY_ORDER)
         indexes = [models.Index(fields=["risk_tier"], name="servicearea_risk_tier_idx")]
 
     def __str__(self):

@@ -15,8 +15,8 @@ from .models import (
     ResidentServiceView,
     Survey,
 )
+from .moderation.services import registration_approve, registration_reject
 from .resources import InterestResource
-from .services import registration_approve, registration_reject
 
 
 @admin.register(Survey)

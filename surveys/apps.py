@@ -12,6 +12,6 @@ class SurveysConfig(AppConfig):
 
 
 def _ensure_officer_group(sender, **kwargs):
-    from .services import council_officers_group_ensure
+    from .officers.services import council_officers_group_ensure
 
     council_officers_group_ensure(using=kwargs.get("using", "default"))

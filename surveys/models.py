@@ -67,6 +67,14 @@ class Survey(models.Model):
         return ServiceArea.objects.open_to_interest()
 
 
+def roles_code(*, delivers, co_governs, between="+"):
+    """D, G or D+G: whether a group can deliver a service, co-govern it, or both.
+
+    The exports write "D+G"; the matrix's cells show "D G" (`between=" "`).
+    """
+    return between.join(code for code, on in (("D", delivers), ("G", co_governs)) if on)
+
+
 class Interest(models.Model):
     """An organisation's willingness to deliver or co-govern one service, in one round."""
 
@@ -137,7 +145,7 @@ class Interest(models.Model):
     @property
     def roles_code(self):
         """D, G or D+G, as in the matrix exports."""
-        return "+".join(code for code, on in (("D", self.delivers), ("G", self.co_governs)) if on)
+        return roles_code(delivers=self.delivers, co_governs=self.co_governs)
 
     @property
     def roles_label(self):

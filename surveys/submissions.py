@@ -16,3 +16,11 @@ def posted_key(request):
         return uuid.UUID(str(request.POST.get(FIELD, "")))
     except ValueError:
         return None
+
+
+def first_send(model, submission_key):
+    """What the first send of the form carrying this key stored (a group, an update, a resident's
+    response), if it has been sent before."""
+    if submission_key is None:
+        return None
+    return model.objects.filter(submission_key=submission_key).first()

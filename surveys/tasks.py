@@ -10,7 +10,7 @@ def update_link_request_send(email: str) -> str:
     Done by the worker, not the request, so the page does the same work, in the same time,
     whether or not the address is registered.
     """
-    from .services import update_link_request
+    from .registration.services import update_link_request
 
     update_link_request(email=email)
     return "done"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from organisations.models import Organisation, Ward
 from services.models import ServiceArea, ServiceCategory
 from surveys.models import Interest, ResidentResponse, ResidentServiceView, Survey
-from surveys.services import COUNCIL_OFFICERS
+from surveys.officers.services import COUNCIL_OFFICERS
 
 _sequence = itertools.count(1)
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from surveys.models import Assessment, ResidentResponse, ResidentServiceView
-from surveys.services import COUNCIL_OFFICERS
+from surveys.officers.services import COUNCIL_OFFICERS
 
 
 @pytest.fixture

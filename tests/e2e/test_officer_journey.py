@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from surveys.models import Assessment
-from surveys.services import COUNCIL_OFFICERS
+from surveys.officers.services import COUNCIL_OFFICERS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

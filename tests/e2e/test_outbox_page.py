@@ -6,7 +6,7 @@ from django.db import transaction
 
 from outbox.models import Email
 from outbox.services import email_queue
-from surveys.services import COUNCIL_OFFICERS
+from surveys.officers.services import COUNCIL_OFFICERS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.core import mail
 
 from organisations.models import Organisation
 from surveys.models import OrganisationUpdate
-from surveys.services import COUNCIL_OFFICERS
+from surveys.officers.services import COUNCIL_OFFICERS
 from surveys.tokens import update_token
 from tests.conftest import run_outbox_worker
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from capacity_map.ratelimit import allow
 from organisations.models import Organisation
 from surveys.models import ResidentResponse
-from tests.surveys.test_registration import ALL_PAGES, fill_in
-from tests.surveys.test_resident_survey import answer_everything, residents_round  # noqa: F401
+from tests.surveys.registration.test_registration import ALL_PAGES, fill_in
+from tests.surveys.residents.test_resident_survey import answer_everything, residents_round  # noqa: F401
 
 
 def _closed_port():

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from organisations.models import Organisation
 from outbox.models import Email
-from surveys.services import freshness_reminders_send
+from surveys.registration.services import freshness_reminders_send
 from tests.conftest import run_outbox_worker
 
 DAY = datetime.timedelta(days=1)

@@ -15,7 +15,7 @@ from outbox.models import Email
 from outbox.services import email_queue, email_resend, outbox_retention_apply, outbox_retry, retry_delay
 from tests.conftest import run_outbox_worker
 from tests.fakes.mail import DOWN
-from tests.surveys.test_registration import ALL_PAGES, fill_in
+from tests.surveys.registration.test_registration import ALL_PAGES, fill_in
 
 
 def _time_passes(minutes):

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from organisations.models import Organisation
 from outbox.models import Email
-from tests.surveys.test_registration import ALL_PAGES, fill_in
+from tests.surveys.registration.test_registration import ALL_PAGES, fill_in
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",

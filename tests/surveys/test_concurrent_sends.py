@@ -12,15 +12,15 @@ from django.urls import reverse
 
 from organisations.models import Organisation
 from outbox.models import Email
-from surveys import services
 from surveys.models import Interest, OrganisationUpdate, ResidentResponse, ResidentServiceView
+from surveys.registration import services
 from surveys.tokens import update_token
 
+from .registration.test_registration import ABOUT, ALL_PAGES, CONTACT, fill_in
+from .residents.test_resident_survey import ABOUT as RESIDENT_ABOUT
+from .residents.test_resident_survey import CHECK as RESIDENT_CHECK
+from .residents.test_resident_survey import THANKS, parks_answers, residents_round, section  # noqa: F401
 from .test_double_send import CHECK, DONE, submission_key
-from .test_registration import ABOUT, ALL_PAGES, CONTACT, fill_in
-from .test_resident_survey import ABOUT as RESIDENT_ABOUT
-from .test_resident_survey import CHECK as RESIDENT_CHECK
-from .test_resident_survey import THANKS, parks_answers, residents_round, section  # noqa: F401
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs two real connections with row locks (PostgreSQL)"

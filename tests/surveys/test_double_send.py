@@ -11,10 +11,10 @@ from outbox.models import Email
 from surveys.models import Interest, OrganisationUpdate, ResidentResponse, ResidentServiceView
 from surveys.tokens import update_token
 
-from .test_registration import ABOUT, ALL_PAGES, CONTACT, fill_in
-from .test_resident_survey import ABOUT as RESIDENT_ABOUT
-from .test_resident_survey import CHECK as RESIDENT_CHECK
-from .test_resident_survey import THANKS, parks_answers, residents_round, section  # noqa: F401
+from .registration.test_registration import ABOUT, ALL_PAGES, CONTACT, fill_in
+from .residents.test_resident_survey import ABOUT as RESIDENT_ABOUT
+from .residents.test_resident_survey import CHECK as RESIDENT_CHECK
+from .residents.test_resident_survey import THANKS, parks_answers, residents_round, section  # noqa: F401
 
 CHECK = reverse("surveys:register_check")
 DONE = reverse("surveys:register_done")
@@ -114,7 +114,7 @@ def test_a_residents_survey_sent_twice_is_counted_once(client, borough, resident
 
 
 def _approved_with_link(client, borough, officer):
-    from surveys.services import registration_approve
+    from surveys.moderation.services import registration_approve
 
     fill_in(client, ALL_PAGES)
     client.post(CHECK, {"submission_key": submission_key(client.get(CHECK).content.decode())})

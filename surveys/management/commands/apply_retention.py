@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from surveys.services import retention_apply
+from surveys.privacy import retention_apply
 
 
 class Command(BaseCommand):

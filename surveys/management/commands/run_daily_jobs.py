@@ -11,7 +11,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from outbox.services import outbox_retention_apply, outbox_retry
-from surveys.services import freshness_reminders_send, retention_apply, sessions_clear_expired
+from surveys.privacy import retention_apply, sessions_clear_expired
+from surveys.registration.services import freshness_reminders_send
 
 TASK_RESULT_RETENTION = datetime.timedelta(days=7)
 

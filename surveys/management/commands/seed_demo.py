@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.demo import build_demo_council
+from surveys.demo.load import build_demo_council
 
 
 class Command(BaseCommand):
