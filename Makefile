@@ -27,9 +27,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# axe-core for the real-browser accessibility checks (needs npm; skipped with a note without it).
+# axe-core for the real-browser accessibility checks, and oidc-provider, the OpenID provider the
+# council-account sign-in tests run on loopback (needs npm; those tests are skipped with a note
+# without it). npm ci runs again whenever package-lock.json is newer than what it installed.
 browser-deps:
-	@if [ ! -f frontend/node_modules/axe-core/axe.min.js ]; then \
+	@if [ ! -f frontend/node_modules/axe-core/axe.min.js ] || [ ! -f frontend/node_modules/oidc-provider/package.json ] \
+	  || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then \
 	  if command -v npm >/dev/null; then (cd frontend && npm ci --no-audit --no-fund --loglevel=error); \
 	  else echo "npm not found: real-browser tests will be skipped"; fi; \
 	fi

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Re-checks council-account sessions with the provider (capacity_map/oidc.py); idle while off.
+    "capacity_map.oidc.SessionRecheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,7 +117,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "capacity_map.oidc.PasswordBackend",
+    "capacity_map.oidc.CouncilAccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,6 +135,32 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# django-axes guards the password route only; the council's provider guards its own sign-in.
+AXES_WHITELIST_CALLABLE = "capacity_map.oidc.axes_ignores_council_accounts"
+
+# Staff sign-in with the council's own accounts through OpenID Connect (mozilla-django-oidc; see
+# capacity_map/oidc.py and the README). Off unless the issuer, client id and secret are all set.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET)
+if (OIDC_ISSUER or OIDC_RP_CLIENT_ID or OIDC_RP_CLIENT_SECRET) and not OIDC_ENABLED:
+    raise ImproperlyConfigured("Set all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none.")
+# The claim holding the user's groups (Entra ID: "groups", object ids) or app roles ("roles"),
+# and which of its values make a council officer and which an administrator.
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_OFFICER_GROUPS = env_list("OIDC_OFFICER_GROUPS")
+OIDC_ADMIN_GROUPS = env_list("OIDC_ADMIN_GROUPS")
+# A council-account session is re-checked with the provider this often: a disabled account or a
+# removed group is locked out at the first page opened after it (15 minutes by default).
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = int(os.environ.get("OIDC_SESSION_RECHECK_SECONDS", "900"))
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# Username and password sign-in: with OIDC on, for administrators only (break-glass), and off
+# altogether with PASSWORD_SIGN_IN=0. Without OIDC it is the only way in, so always on.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -6,7 +6,7 @@ from django.urls import include, path
 from surveys.officers.views import DashboardView
 from surveys.urls import organisation_urlpatterns, service_urlpatterns
 
-from . import views
+from . import oidc, views
 from .forms import LoginForm
 
 admin.site.site_header = f"{settings.COUNCIL_NAME}: {settings.SERVICE_NAME} admin"
@@ -29,6 +29,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in with the council's own accounts (OpenID Connect); 404 while it is not configured.
+    # The names are mozilla-django-oidc's own, which it reverses.
+    path("oidc/authenticate/", oidc.SignInStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.SignInCallbackView.as_view(), name="oidc_authentication_callback"),
+    path("accounts/no-access/", oidc.NoAccessView.as_view(), name="no_access"),
     path("admin/", admin.site.urls),
 ]
 

@@ -27,6 +27,11 @@ TABLE = {
     "healthz": (200, 200, 200, 200),
     "login": (200, 302, 302, 200),  # signed-in staff are sent on
     "logout": (405, 405, 405, 405),  # POST only
+    # Sign-in with council accounts is off here (tests/oidc/ switch it on): its pages are 404,
+    # and the page a council account with no role is sent to is a 403 for everyone.
+    "oidc_authentication_init": (404, 404, 404, 404),
+    "oidc_authentication_callback": (404, 404, 404, 404),
+    "no_access": (403, 403, 403, 403),
     "dashboard": (LOGIN, 200, 200, LOGIN),
     "surveys:matrix": (LOGIN, 200, 200, LOGIN),
     "surveys:matrix_csv": (LOGIN, 200, 200, LOGIN),
