@@ -591,7 +591,8 @@ class Bench:
     def _walk_registration(self):
         from django.urls import reverse
 
-        from surveys.registration.journey import REGISTRATION_SESSION, SERVICE_PREFIX
+        from surveys.registration.answers import SERVICE_PREFIX
+        from surveys.registration.sessions import REGISTRATION_SESSION
 
         client, ward = self.public, _first_ward_code()
         services = list(self._open_service_slugs()[:3])
@@ -652,7 +653,7 @@ class Bench:
         return [service.slug for service in services_for_round(open_capacity_survey())]
 
     def _prepare_registration_submit(self):
-        from surveys.registration.journey import REGISTRATION_SESSION
+        from surveys.registration.sessions import REGISTRATION_SESSION
 
         self.sent += 1
         answers = json.loads(json.dumps(self._registration_answers))

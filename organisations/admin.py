@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from capacity_map.imports import CouncilImportExportAdmin
 
 from . import services
-from .forms import RejectionForm
+from .forms import ReasonForm
 from .models import Organisation, Ward
 from .resources import OrganisationResource, OrganisationWithoutContactDetailsResource, WardResource
 
@@ -168,7 +168,7 @@ class OrganisationAdmin(CouncilImportExportAdmin, SimpleHistoryAdmin):
 
     @admin.action(description="Reject selected organisations (with a reason)", permissions=["change"])
     def reject(self, request, queryset):
-        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             self._apply(
                 request,

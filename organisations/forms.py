@@ -1,18 +1,22 @@
 from django import forms
 
 
-class RejectionForm(forms.Form):
-    """The reason a moderator gives when rejecting registrations; it is sent to the group."""
+class ReasonForm(forms.Form):
+    """The reason a moderator gives for a rejection, in the admin and on the moderation pages.
+
+    It is emailed to the group, so it is required and never only spaces.
+    """
 
     reason = forms.CharField(
         label="Reason for rejecting",
-        help_text="This is kept with the record and will be shared with the group.",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is emailed to the group.",
+        error_messages={"required": "Enter a reason; it is emailed to the group"},
     )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Give a reason for rejecting.")
+            raise forms.ValidationError("Enter a reason; it is emailed to the group")
         return reason

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -33,7 +33,9 @@ class SurveyAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                interest_count=Count("interests", distinct=True),
+                interest_count=Count(
+                    "interests", filter=Q(interests__withdrawn_at__isnull=True), distinct=True
+                ),
                 response_count=Count("resident_responses", distinct=True),
             )
         )
@@ -83,9 +85,11 @@ class InterestAdmin(CouncilImportExportAdmin, SimpleHistoryAdmin):
         "involvement",
         "readiness",
         "volunteers_offered",
+        "withdrawn_at",
     ]
     list_filter = [
         "survey",
+        "withdrawn_at",
         "readiness",
         "involvement",
         "delivers",

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from outbox.services import email_queue
 
+from .models import OrganisationUpdate
 from .tokens import LINK_DAYS, update_token
 
 
@@ -84,7 +85,7 @@ def update_received(update):
 
 
 def update_decided(update):
-    template = "update_accepted" if update.status == "accepted" else "update_rejected"
+    template = "update_accepted" if update.status == OrganisationUpdate.Status.ACCEPTED else "update_rejected"
     _send(
         template,
         [update.organisation.contact_email],

@@ -1,7 +1,36 @@
-"""Form fields shared by the jobs' forms."""
+"""Form fields shared by the jobs' forms, and the honeypot both public journeys carry."""
 
+from crispy_forms_gds.layout import Div, Field
 from django import forms
 from django.forms.models import ModelChoiceIterator
+
+from capacity_map.validators import PlainTextFormMixin
+
+# The honeypot's name, for answers kept outside the form (the registration journey's session).
+HONEYPOT = "extra_details"
+
+
+def filled_by_a_machine(data) -> bool:
+    """Whether anything was typed in the honeypot of this form data; only a machine can see it."""
+    return bool(str(data.get(HONEYPOT, "")).strip())
+
+
+class HoneypotForm(PlainTextFormMixin, forms.Form):
+    """A form with a field people never see; anything typed in it was typed by a machine."""
+
+    extra_details = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def filled_by_a_machine(self):
+        return filled_by_a_machine(self.data)
+
+    @staticmethod
+    def honeypot_layout():
+        """Hidden from sight and from screen readers, and out of the tab order."""
+        return Div(Field.text(HONEYPOT), css_class="govuk-visually-hidden", aria_hidden="true")
 
 
 class PreloadedChoiceIterator(ModelChoiceIterator):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation, Ward
@@ -54,6 +54,26 @@ class Survey(models.Model):
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "The closing date must be after the opening date."})
+        clash = self.overlapping_round()
+        if clash is not None:
+            # Two open rounds of one kind would make pages switch silently to the newer, emptier
+            # one, and residents who had answered would be asked again.
+            raise ValidationError(
+                f"These dates overlap “{clash.title}” ({_day(clash.opens_at)} to {_day(clash.closes_at)}), "
+                f"another {self.get_kind_display().lower()} round. Rounds of one kind cannot overlap: "
+                "open this one after that one closes, or change that round’s dates first."
+            )
+
+    def overlapping_round(self):
+        """Another round of the same kind open at any moment this one is, if there is one."""
+        if not (self.kind and self.opens_at and self.closes_at):
+            return None
+        return (
+            Survey.objects.filter(kind=self.kind, opens_at__lt=self.closes_at, closes_at__gt=self.opens_at)
+            .exclude(pk=self.pk)
+            .order_by("opens_at")
+            .first()
+        )
 
     def is_open(self, when=None):
         when = when or timezone.now()
@@ -65,6 +85,10 @@ class Survey(models.Model):
         if chosen.exists():
             return chosen
         return ServiceArea.objects.open_to_interest()
+
+
+def _day(moment):
+    return formats.date_format(timezone.localtime(moment), "j F Y")
 
 
 def roles_code(*, delivers, co_governs, between="+"):
@@ -116,6 +140,9 @@ class Interest(models.Model):
     costs = models.TextField(blank=True, max_length=4000)
     benefits = models.TextField(blank=True, max_length=4000)
     concerns = models.TextField(blank=True, max_length=4000)
+    # Set when the group withdraws the service: the interest (and the officer's assessment of it)
+    # is kept, out of the matrix and every count, and becomes current again if the group re-adds it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,7 +13,7 @@ from organisations.models import Organisation
 from outbox.services import emails_erase
 
 from .models import Interest, OrganisationUpdate, ResidentResponse, Survey
-from .registration.journey import REGISTRATION_SESSION, UPDATE_SESSION_PREFIX, update_session_key
+from .registration.sessions import REGISTRATION_SESSION, UPDATE_SESSION_PREFIX, update_session_key
 
 # A group's contact details: personal data under UK GDPR, removed on erasure and after retention.
 PERSONAL_FIELDS = (
@@ -66,6 +66,8 @@ def organisation_data(organisation):
                 "costs": i.costs,
                 "benefits": i.benefits,
                 "concerns": i.concerns,
+                # Kept with the council's assessment of it after the group withdrew the offer.
+                "withdrawn_at": i.withdrawn_at,
             }
             for i in interests
         ],

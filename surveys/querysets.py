@@ -22,6 +22,13 @@ class SurveyQuerySet(models.QuerySet):
 class InterestQuerySet(models.QuerySet):
     """Reusable filters for organisations' interests in services."""
 
+    def current(self):
+        """Interests the group still offers: not withdrawn through its update link."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
+
     def of_approved_organisations(self):
         return self.filter(organisation__status="approved")
 

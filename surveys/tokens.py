@@ -42,6 +42,12 @@ def retire_links(organisation):
     _set_nonce(organisation)
 
 
+def link_check(organisation, nonce):
+    """LinkProblem('used') if the link carrying `nonce` no longer works; nothing is used up."""
+    if not nonce or not Organisation.objects.filter(pk=organisation.pk, link_nonce=nonce).exists():
+        raise LinkProblem("used")
+
+
 def link_use(organisation, nonce):
     """Use up the link carrying `nonce`, once: LinkProblem('used') if it no longer works.
 

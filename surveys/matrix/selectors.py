@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from organisations import identifiers
-from organisations.models import Organisation
-from services.models import ServiceArea
+from organisations.models import Organisation, Ward
+from services.models import ServiceArea, ServiceCategory
 from services.querysets import display_order
 
 from ..models import Interest, Survey, roles_code
@@ -35,10 +35,10 @@ class MatrixFilters:
 
     q: str = ""
     org_type: str = ""
-    ward: object = None  # a Ward
-    category: object = None  # a ServiceCategory
+    ward: Ward | None = None
+    category: ServiceCategory | None = None
     risk_tier: str = ""
-    services: tuple = ()  # ServiceArea objects
+    services: tuple[ServiceArea, ...] = ()
     role: str = ""  # "deliver", "co_govern" or "both"
     readiness: str = ""  # the minimum readiness
     gaps_only: bool = False
@@ -81,7 +81,7 @@ class MatrixColumn:
 @dataclass
 class MatrixRow:
     organisation: Organisation
-    cells: list  # one MatrixCell or None per column
+    cells: list[MatrixCell | None]  # one per column
 
     @property
     def service_count(self):
@@ -93,10 +93,10 @@ class CapacityMatrix:
     """The matrix for one round: columns grouped by category, rows, footers and gaps."""
 
     survey: Survey | None
-    columns: list
-    rows: list = field(default_factory=list)
+    columns: list[MatrixColumn]
+    rows: list[MatrixRow] = field(default_factory=list)
     organisation_count: int | None = 0
-    interests: object = None  # the shown interests of every row, as a queryset
+    interests: QuerySet | None = None  # the shown interests of every row
 
     def interest_records(self):
         """Every shown interest in long form (for exports), in row then column order."""
@@ -159,10 +159,7 @@ def _population(filters):
     if filters.org_type:
         organisations = organisations.filter(org_type=filters.org_type)
     if filters.ward is not None:
-        organisations = organisations.filter(
-            Q(borough_wide=True)
-            | Q(pk__in=Organisation.wards.through.objects.filter(ward=filters.ward).values("organisation_id"))
-        )
+        organisations = organisations.serving_ward(filters.ward)
     return organisations
 
 
@@ -183,7 +180,7 @@ def _visible_services(filters, survey):
 
 def _shown_interests(filters, survey):
     """Interests that make a cell: the role and readiness filters apply here."""
-    interests = Interest.objects.filter(survey=survey)
+    interests = Interest.objects.current().filter(survey=survey)
     if filters.role == "deliver":
         interests = interests.filter(delivers=True)
     elif filters.role == "co_govern":
@@ -208,7 +205,8 @@ def capacity_matrix(*, filters: MatrixFilters, survey: Survey | None, offset=0, 
     by_service = {column.service.pk: column for column in columns}
     ready = Interest.Readiness.READY_NOW
     footer = (
-        Interest.objects.filter(survey=survey, service_area__in=list(by_service), organisation__in=population)
+        Interest.objects.current()
+        .filter(survey=survey, service_area__in=list(by_service), organisation__in=population)
         .values("service_area_id")
         .annotate(
             deliverers=Count("pk", filter=Q(delivers=True, readiness=ready)),

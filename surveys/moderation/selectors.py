@@ -66,6 +66,24 @@ class Change:
     proposed: str
 
 
+WITHDRAWN_WITH_ASSESSMENT = "Withdrawn — the officer’s assessment is kept, marked withdrawn"
+ADDED_AGAIN_WITH_ASSESSMENT = "Added again — the officer’s earlier assessment applies again"
+
+
+def _assessed_services(update):
+    """{service id: withdrawn?} for the group's interests in the update's round that an officer assessed."""
+    from ..models import Interest
+
+    if update.survey is None:
+        return {}
+    return {
+        service_id: withdrawn_at is not None
+        for service_id, withdrawn_at in Interest.objects.filter(
+            organisation=update.organisation, survey=update.survey, assessment__isnull=False
+        ).values_list("service_area_id", "withdrawn_at")
+    }
+
+
 def update_changes(update):
     """What an update would change, question by question and interest by interest."""
     from ..registration.journey import Journey, answers_from_organisation
@@ -77,15 +95,24 @@ def update_changes(update):
         services=services,
     )
     proposed = Journey(update.answers, survey=update.survey, services=services)
-    before = {page.title: dict(rows) for page, rows in current.summary()}
-    after = {page.title: dict(rows) for page, rows in proposed.summary()}
+    current_pages = current.summary()
+    before = {page.title: dict(rows) for page, rows in current_pages}
+    proposed_pages = proposed.summary()
+    after = {page.title: dict(rows) for page, rows in proposed_pages}
+    service_of = {page.title: page.service for page, _ in current_pages + proposed_pages if page.service}
+    assessed = _assessed_services(update)
     changes = []
     for section in list(before) + [s for s in after if s not in before]:
         old_rows, new_rows = before.get(section), after.get(section)
+        service = service_of.get(section)
+        # None: no assessment; True: assessed, and the interest withdrawn; False: assessed and current.
+        assessed_withdrawn = assessed.get(service.pk) if service is not None else None
         if old_rows is None:
-            changes.append(Change(section, "Interest", "None", "Added"))
+            outcome = ADDED_AGAIN_WITH_ASSESSMENT if assessed_withdrawn else "Added"
+            changes.append(Change(section, "Interest", "None", outcome))
         elif new_rows is None:
-            changes.append(Change(section, "Interest", "Registered", "Withdrawn"))
+            outcome = WITHDRAWN_WITH_ASSESSMENT if assessed_withdrawn is False else "Withdrawn"
+            changes.append(Change(section, "Interest", "Registered", outcome))
         for question in (new_rows or {}) if old_rows is not None and new_rows is not None else []:
             if old_rows.get(question) != new_rows.get(question):
                 old = old_rows.get(question, "Not given")

@@ -1,4 +1,8 @@
-"""Moderators' decisions on registrations and on groups' updates."""
+"""Moderators' decisions on registrations and on groups' updates.
+
+An update keeps its answers as they were typed, so accepting it checks them again with the
+journey's forms (`checked_answers`): the one write that imports the journey.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,9 +13,8 @@ from organisations.services import organisation_approve, organisation_reject
 
 from .. import emails
 from ..models import OrganisationUpdate
-from ..registration.journey import IncompleteAnswers, Journey, organisation_values
+from ..registration.journey import IncompleteAnswers, checked_answers
 from ..registration.services import interests_save
-from ..rounds import services_for_round
 
 
 @transaction.atomic
@@ -47,24 +50,25 @@ def update_accept(*, update: OrganisationUpdate, reviewer) -> OrganisationUpdate
     """Apply a group's changes to its record and interests; the matrix shows them from now."""
     update = _locked_pending(update)
     organisation = Organisation.objects.select_for_update().get(pk=update.organisation_id)
-    journey = Journey(update.answers, survey=update.survey, services=services_for_round(update.survey))
     try:
-        cleaned = journey.cleaned()
+        answers = checked_answers(update.answers, survey=update.survey)
     except IncompleteAnswers as problem:
         raise ValidationError(
             f"The answers on the “{problem.page}” page are no longer valid; reject the update "
             "and ask the group to send it again."
         ) from None
-    for name, value in organisation_values(cleaned).items():
+    for name, value in answers.organisation.items():
         setattr(organisation, name, value)
     organisation.last_confirmed_at = timezone.now()
     organisation.full_clean()
     organisation._change_reason = "Update from the group accepted"
     organisation._history_user = reviewer
     organisation.save()
-    organisation.wards.set(cleaned["where"]["wards"])
+    organisation.wards.set(answers.wards)
     if update.survey is not None:
-        interests_save(organisation=organisation, survey=update.survey, cleaned=cleaned, journey=journey)
+        interests_save(
+            organisation=organisation, survey=update.survey, cleaned=answers.cleaned, journey=answers
+        )
     update.status = OrganisationUpdate.Status.ACCEPTED
     update.reviewed_by, update.reviewed_at = reviewer, timezone.now()
     update.save()

@@ -7,13 +7,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from capacity_map.access import OfficerRequiredMixin
+from organisations.forms import ReasonForm
 from organisations.models import Organisation
 from organisations.services import decision_summary
 
 from ..models import OrganisationUpdate
 from ..officers.selectors import organisation_profile
 from ..privacy import organisation_erase
-from .forms import ReasonForm
 from .selectors import likely_duplicates_of, moderation_queue, update_changes
 from .services import registration_approve, registration_reject, update_accept, update_reject
 
@@ -76,12 +76,13 @@ class UpdateReviewView(OfficerRequiredMixin, View):
 
     def get(self, request, pk, reason_form=None):
         update = get_object_or_404(OrganisationUpdate.objects.select_related("organisation", "survey"), pk=pk)
+        pending = update.status == OrganisationUpdate.Status.PENDING
         return render(
             request,
             self.template_name,
             {
                 "update": update,
-                "changes": update_changes(update) if update.status == "pending" else [],
+                "changes": update_changes(update) if pending else [],
                 "form": reason_form or ReasonForm(),
             },
             status=400 if reason_form else 200,

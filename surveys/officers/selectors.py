@@ -2,64 +2,84 @@
 service's capacity, an organisation's profile and the dashboard.
 """
 
+import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count
 
-from organisations.models import Organisation
-from services.models import ServiceArea
+from organisations.models import Organisation, Ward
+from services.models import ServiceArea, ServiceCategory
 from services.querysets import display_order
 
 from ..matrix.selectors import READINESS_ORDER, MatrixColumn, MatrixFilters, capacity_matrix
 from ..models import Interest, Survey
-from ..residents.selectors import resident_views
+from ..residents.selectors import ServiceResidentViews, resident_views
 
+
+class ReadinessRule(NamedTuple):
+    """One readiness signal and, in the page's words, when it applies."""
+
+    signal: str
+    applies_when: str
+
+
+KEEP_COUNCIL_LED = ReadinessRule(
+    "Keep council-led, explore co-governance",
+    "the service is high risk (statutory care or safeguarding), whatever the capacity or residents’ views",
+)
+NOT_OPEN = ReadinessRule(
+    "Not open to community interest", "the council has not opened the service to expressions of interest"
+)
+CONTESTED = ReadinessRule(
+    "Contested", "some residents are uneasy and at least as many are uneasy as willing, whatever the capacity"
+)
+STRONG_CANDIDATE = ReadinessRule(
+    "Strong candidate",
+    "at least two groups are ready now to deliver and more residents are willing than uneasy",
+)
+POSSIBLE_CANDIDATE = ReadinessRule(
+    "Possible candidate",
+    "at least one group is ready now to deliver (but only one, or residents are not more willing than "
+    "uneasy)",
+)
+POSSIBLE_WITH_SUPPORT = ReadinessRule(
+    "Possible with support", "no group is ready now, but at least one would be ready with support"
+)
+NO_CAPACITY_YET = ReadinessRule("No capacity yet", "no group is ready now or ready with support to deliver")
+# The rules in the order readiness_signal tries them, as the services overview states them.
 READINESS_SIGNAL_RULE = [
-    (
-        "Keep council-led, explore co-governance",
-        "the service is high risk (statutory care or safeguarding), whatever the capacity or residents’ "
-        "views",
-    ),
-    ("Not open to community interest", "the council has not opened the service to expressions of interest"),
-    (
-        "Contested",
-        "some residents are uneasy and at least as many are uneasy as willing, whatever the capacity",
-    ),
-    (
-        "Strong candidate",
-        "at least two groups are ready now to deliver and more residents are willing than uneasy",
-    ),
-    (
-        "Possible candidate",
-        "at least one group is ready now to deliver (but only one, or residents are not more willing than "
-        "uneasy)",
-    ),
-    ("Possible with support", "no group is ready now, but at least one would be ready with support"),
-    ("No capacity yet", "no group is ready now or ready with support to deliver"),
+    KEEP_COUNCIL_LED,
+    NOT_OPEN,
+    CONTESTED,
+    STRONG_CANDIDATE,
+    POSSIBLE_CANDIDATE,
+    POSSIBLE_WITH_SUPPORT,
+    NO_CAPACITY_YET,
 ]
 
 
-def readiness_signal(service, column, residents=None):
-    """The plain-language signal for one service, by the first rule in READINESS_SIGNAL_RULE.
+def readiness_signal(service, column, residents=None) -> str:
+    """The plain-language signal for one service, by the first rule in READINESS_SIGNAL_RULE that applies.
 
     `column` holds the groups' capacity (a MatrixColumn), `residents` the residents' views
     (a ServiceResidentViews); either may be None when there is none.
     """
-    contested, strong, possible, with_support, no_capacity = (s for s, _rule in READINESS_SIGNAL_RULE[2:])
     if service.risk_tier == ServiceArea.RiskTier.HIGH:
-        return READINESS_SIGNAL_RULE[0][0]
+        return KEEP_COUNCIL_LED.signal
     if column is None or not service.open_to_interest:
-        return READINESS_SIGNAL_RULE[1][0]
+        return NOT_OPEN.signal
     if residents is not None and residents.is_contested:
-        return contested
+        return CONTESTED.signal
     if column.ready_deliverers >= 2 and residents is not None and residents.willing > residents.uneasy:
-        return strong
+        return STRONG_CANDIDATE.signal
     if column.ready_deliverers >= 1:
-        return possible
+        return POSSIBLE_CANDIDATE.signal
     if column.ready_with_support:
-        return with_support
-    return no_capacity
+        return POSSIBLE_WITH_SUPPORT.signal
+    return NO_CAPACITY_YET.signal
 
 
 @dataclass
@@ -67,7 +87,7 @@ class ServiceSummary:
     service: ServiceArea
     column: MatrixColumn | None
     signal: str
-    residents: object = None  # a ServiceResidentViews
+    residents: ServiceResidentViews | None = None
 
 
 def services_overview(*, survey, residents_survey=None):
@@ -94,22 +114,28 @@ def services_overview(*, survey, residents_survey=None):
 class ServiceCapacity:
     """Who could deliver or co-govern one service in one round, and the officers' view."""
 
-    interests: list
-    involvement_counts: list  # (label, count), in the order of Interest.Involvement
-    assessed: list
-    total_cost: object
-    total_saving: object
+    interests: list[Interest]
+    involvement_counts: list[tuple[str, int]]  # in the order of Interest.Involvement
+    assessed: list[Interest]
+    total_cost: Decimal | int
+    total_saving: Decimal | int
+    # Withdrawn by the group, kept with any assessment.
+    withdrawn: list[Interest] = field(default_factory=list)
 
 
 def service_capacity(*, service, survey):
     """The approved groups' interests in a service, the governance models, assessment totals."""
     if survey is None:
         return ServiceCapacity(interests=[], involvement_counts=[], assessed=[], total_cost=0, total_saving=0)
-    interests = list(
+    offered = list(
         Interest.objects.of_approved_organisations()
         .filter(survey=survey, service_area=service)
         .select_related("organisation", "assessment", "assessment__author")
         .order_by("readiness", "organisation__name")
+    )
+    interests = [i for i in offered if i.withdrawn_at is None]
+    withdrawn = sorted(
+        (i for i in offered if i.withdrawn_at is not None), key=lambda i: i.organisation.name.lower()
     )
     interests.sort(key=lambda i: (READINESS_ORDER.index(i.readiness), i.organisation.name.lower()))
     counts = defaultdict(int)
@@ -122,23 +148,24 @@ def service_capacity(*, service, survey):
         assessed=assessed,
         total_cost=sum((i.assessment.estimated_cost or 0) for i in assessed),
         total_saving=sum((i.assessment.estimated_saving or 0) for i in assessed),
+        withdrawn=withdrawn,
     )
 
 
 @dataclass
 class HistoryEntry:
-    when: object
+    when: datetime.datetime
     who: str
     kind: str
     reason: str
-    changes: list  # (field label, old, new)
+    changes: list[tuple[str, object, object]]  # (field label, old, new)
 
 
 @dataclass
 class OrganisationProfile:
-    wards: list
-    rounds: list  # (survey, [interests])
-    history: list
+    wards: list[Ward]
+    rounds: list[tuple[Survey, list[Interest]]]  # newest round first
+    history: list[HistoryEntry]
 
 
 HISTORY_HIDDEN_FIELDS = {"id", "slug"}
@@ -203,20 +230,17 @@ class Dashboard:
     interests: int
     gaps: int
     columns: int
-    categories: list
-    wards: list
-    coverage: list  # (ward, [count per category]) rows
+    categories: list[ServiceCategory]
+    wards: list[Ward]
+    coverage: list[tuple[Ward, list[int]]]  # one count per category
     coverage_max: int
-    awaiting_review: list
-    stale: list
+    awaiting_review: list[Organisation]
+    stale: list[Organisation]
     stale_count: int
 
 
 def dashboard(*, survey, stale_before, listed=10):
     """Headline counts, coverage by category × ward, the review queue and stale records."""
-    from organisations.models import Ward
-    from services.models import ServiceCategory
-
     matrix = capacity_matrix(filters=MatrixFilters(), survey=survey, limit=0)
     categories = list(ServiceCategory.objects.order_by("position", "name"))
     wards = list(Ward.objects.order_by("name"))
@@ -228,7 +252,8 @@ def dashboard(*, survey, stale_before, listed=10):
     interest_count = 0
     if survey is not None:
         pairs = (
-            Interest.objects.of_approved_organisations()
+            Interest.objects.current()
+            .of_approved_organisations()
             .filter(survey=survey)
             .values_list("organisation_id", "service_area__category_id")
             .annotate(n=Count("pk"))

@@ -37,15 +37,23 @@ def _round_from(request):
     return default_capacity_survey()
 
 
+def _residents_round_from(request, rounds):
+    """The residents' round asked for (?residents=<slug>), else the latest that has opened."""
+    slug = request.GET.get("residents")
+    return next((r for r in rounds if slug and r.slug == slug), None) or latest_opened(rounds)
+
+
 class ServiceListView(OfficerRequiredMixin, TemplateView):
     template_name = "surveys/officers/service_list.html"
 
     def get_context_data(self, **kwargs):
         survey = _round_from(self.request)
-        residents_survey = latest_opened(Survey.objects.resident_views().latest_first())
+        residents_rounds = list(Survey.objects.resident_views().latest_first())
+        residents_survey = _residents_round_from(self.request, residents_rounds)
         return super().get_context_data(
             survey=survey,
             rounds=Survey.objects.organisation_capacity().latest_first(),
+            residents_rounds=residents_rounds,
             residents_survey=residents_survey,
             summaries=services_overview(survey=survey, residents_survey=residents_survey),
             signal_rule=READINESS_SIGNAL_RULE,

@@ -13,6 +13,7 @@ from capacity_map.validators import PlainTextFormMixin
 from organisations import identifiers
 from organisations.models import Organisation, Ward, normalise_postcode, uk_postcode_validator
 
+from ..fields import HoneypotForm
 from ..models import Interest
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -315,7 +316,7 @@ class ServiceInterestForm(StepForm):
         )
 
 
-class ContactForm(StepForm):
+class ContactForm(HoneypotForm, StepForm):
     title = "Contact details"
 
     contact_name = forms.CharField(
@@ -369,8 +370,6 @@ class ContactForm(StepForm):
         label="I agree to the council keeping these contact details to contact our group about this",
         error_messages={"required": "You must agree before we can keep your contact details"},
     )
-    # A field people never see or fill; automated form-fillers do.
-    fax_number = forms.CharField(label="Leave this field empty", required=False, max_length=50)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,7 +379,6 @@ class ContactForm(StepForm):
             "to see how we use them.",
             reverse("privacy"),
         )
-        self.fields["fax_number"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def layout(self):
         return Layout(
@@ -400,6 +398,7 @@ class ContactForm(StepForm):
                 legend_size=Size.MEDIUM,
             ),
             Field.checkbox("consent"),
+            self.honeypot_layout(),
         )
 
     def clean_postcode(self):

@@ -12,8 +12,11 @@ from django.utils.datastructures import MultiValueDict
 
 from services.models import ServiceArea
 
+from ..fields import HONEYPOT
 from ..models import Interest
+from ..rounds import services_for_round
 from . import forms as pages
+from .answers import SERVICE_PREFIX, RegistrationAnswers, organisation_values
 
 PROFILE_PAGES = {
     "about": pages.AboutForm,
@@ -21,15 +24,6 @@ PROFILE_PAGES = {
     "where": pages.WhereForm,
     "size": pages.SizeForm,
 }
-SERVICE_PREFIX = "service-"
-HONEYPOT = "fax_number"
-# Where a draft is kept in the session: a new registration's, and each group's update's.
-REGISTRATION_SESSION = "registration"
-UPDATE_SESSION_PREFIX = "update-"
-
-
-def update_session_key(organisation):
-    return f"{UPDATE_SESSION_PREFIX}{organisation.pk}"
 
 
 @dataclass
@@ -124,6 +118,18 @@ class Journey:
             result[page.key] = form.cleaned_data
         return result
 
+    def checked(self):
+        """The answers, validated once, as the writes take them; IncompleteAnswers if not complete."""
+        cleaned = self.cleaned()
+        return RegistrationAnswers(
+            survey=self.survey,
+            pages=self.answers,
+            cleaned=cleaned,
+            organisation=organisation_values(cleaned),
+            wards=tuple(cleaned["where"]["wards"]),
+            services=tuple(self.chosen_services()),
+        )
+
     def first_unanswered(self):
         try:
             self.cleaned()
@@ -196,12 +202,12 @@ def answers_from_organisation(organisation, *, survey):
             "public_email": [o.public_email],
             "public_phone": [o.public_phone],
             "consent": ["on"] if o.consent_at else [],
-            "fax_number": [""],
+            HONEYPOT: [""],
         },
     }
     if survey is not None:
         interests = list(
-            Interest.objects.filter(organisation=o, survey=survey).select_related("service_area")
+            Interest.objects.current().filter(organisation=o, survey=survey).select_related("service_area")
         )
         answers["services"] = {"services": [i.service_area.slug for i in interests]}
         for interest in interests:
@@ -227,50 +233,6 @@ def _text(number):
     return "" if number is None else str(number)
 
 
-def organisation_values(cleaned):
-    """Organisation field values from the cleaned profile and contact pages."""
-    about, kind, where, size, contact = (
-        cleaned["about"],
-        cleaned["type"],
-        cleaned["where"],
-        cleaned["size"],
-        cleaned["contact"],
-    )
-    return {
-        "name": about["name"].strip(),
-        "description": about["description"].strip(),
-        "org_type": kind["org_type"],
-        "charity_regulator": kind["charity_regulator"] if kind["charity_number"] else "",
-        "charity_number": kind["charity_number"],
-        "company_number": kind["company_number"],
-        "society_number": kind["society_number"],
-        "borough_wide": where["area"] == "borough",
-        "volunteers": size["volunteers"],
-        "paid_staff": size["paid_staff"],
-        "income_band": size["income_band"],
-        "year_founded": size["year_founded"],
-        "safeguarding_policy": size["safeguarding_policy"] == "yes",
-        "public_liability_insurance": size["public_liability_insurance"] == "yes",
-        "contact_name": contact["contact_name"].strip(),
-        "contact_email": contact["contact_email"],
-        "contact_phone": contact["contact_phone"].strip(),
-        "postcode": contact["postcode"],
-        "website": contact["website"],
-        "public_email": contact["public_email"],
-        "public_phone": contact["public_phone"].strip(),
-    }
-
-
-def interest_values(cleaned_page):
-    return {
-        "delivers": "deliver" in cleaned_page["roles"],
-        "co_governs": "co_govern" in cleaned_page["roles"],
-        "involvement": cleaned_page["involvement"],
-        "readiness": cleaned_page["readiness"],
-        "volunteers_offered": cleaned_page["volunteers_offered"],
-        "hours_per_week": cleaned_page["hours_per_week"],
-        "support_needed": [v for v in Interest.Support.values if v in cleaned_page["support_needed"]],
-        "costs": cleaned_page["costs"].strip(),
-        "benefits": cleaned_page["benefits"].strip(),
-        "concerns": cleaned_page["concerns"].strip(),
-    }
+def checked_answers(pages, *, survey):
+    """Answers kept as typed (an update waiting for review), checked again, page by page."""
+    return Journey(pages, survey=survey, services=services_for_round(survey)).checked()

@@ -19,7 +19,7 @@ from .. import emails
 from ..models import Interest, OrganisationUpdate
 from ..submissions import first_send
 from ..tokens import LinkProblem, link_use, retire_links
-from .journey import SERVICE_PREFIX, Journey, interest_values, organisation_values
+from .answers import SERVICE_PREFIX, RegistrationAnswers, interest_values
 
 
 def _unique_slug(name, *, exclude_pk=None):
@@ -39,8 +39,11 @@ def interests_save(*, organisation, survey, cleaned, journey, new_organisation=F
     """Make the organisation's interests in `survey` exactly the ones in the answers.
 
     A fixed number of queries however many services were chosen: a new group's interests are
-    inserted together (with their history), changed ones are saved one by one.
+    inserted together (with their history), changed ones are saved one by one. A service left out
+    is marked withdrawn, not deleted: the officer's assessment of it is the council's own work.
+    A withdrawn service chosen again is current again, with its assessment.
     """
+    now = timezone.now()
     existing = (
         {}
         if new_organisation
@@ -55,6 +58,7 @@ def interests_save(*, organisation, survey, cleaned, journey, new_organisation=F
             added.append(interest)
         for name, value in values.items():
             setattr(interest, name, value)
+        interest.withdrawn_at = None
         # The round, the group and the service are in hand, and this loop makes one interest per
         # service: only the answers themselves need checking, with no query per interest.
         interest.full_clean(exclude=["survey", "organisation", "service_area"], validate_constraints=False)
@@ -64,12 +68,15 @@ def interests_save(*, organisation, survey, cleaned, journey, new_organisation=F
             interest.save()
     bulk_create_with_history(added, Interest, default_change_reason=None)
     for interest in existing.values():
-        interest.delete()
+        if interest.withdrawn_at is None:
+            interest.withdrawn_at = now
+            interest._change_reason = "Withdrawn by the group"
+            interest.save()
     return kept
 
 
 @transaction.atomic
-def registration_submit(*, journey: Journey, submission_key=None, now=None) -> Organisation:
+def registration_submit(*, answers: RegistrationAnswers, submission_key=None, now=None) -> Organisation:
     """Save a new group as pending with its interests and consent, and email it and moderators.
 
     The same form sent again (a double click, a retry) returns the group its first send stored.
@@ -78,8 +85,7 @@ def registration_submit(*, journey: Journey, submission_key=None, now=None) -> O
     if earlier is not None:
         return earlier
     now = now or timezone.now()
-    cleaned = journey.cleaned()
-    values = organisation_values(cleaned)
+    values = answers.organisation
     pool = duplicate_pool()
     organisation = Organisation(
         **values, status=Organisation.Status.PENDING, consent_at=now, submission_key=submission_key
@@ -90,14 +96,14 @@ def registration_submit(*, journey: Journey, submission_key=None, now=None) -> O
     earlier = _organisation_insert(organisation)
     if earlier is not None:
         return earlier
-    organisation.wards.set(cleaned["where"]["wards"])
+    organisation.wards.set(answers.wards)
     interests = []
-    if journey.survey is not None:
+    if answers.survey is not None:
         interests = interests_save(
             organisation=organisation,
-            survey=journey.survey,
-            cleaned=cleaned,
-            journey=journey,
+            survey=answers.survey,
+            cleaned=answers.cleaned,
+            journey=answers,  # the chosen services, in the journey's order
             new_organisation=True,
         )
     duplicates = likely_duplicates({**values, "pk": organisation.pk}, pool)
@@ -129,15 +135,14 @@ def _organisation_insert(organisation):
                 raise
 
 
-def possibly_registered(journey: Journey) -> bool:
+def possibly_registered(answers: RegistrationAnswers) -> bool:
     """Whether the answers match a group already registered (for a warning that names no one)."""
-    cleaned = journey.cleaned()
-    return bool(likely_duplicates(organisation_values(cleaned), duplicate_pool()))
+    return bool(likely_duplicates(answers.organisation, duplicate_pool()))
 
 
 @transaction.atomic
 def update_submit(
-    *, organisation: Organisation, nonce: str, journey: Journey, submission_key=None
+    *, organisation: Organisation, nonce: str, answers: RegistrationAnswers, submission_key=None
 ) -> OrganisationUpdate:
     """Hold a group's changed answers for review, using up the link they came through."""
     try:
@@ -148,7 +153,6 @@ def update_submit(
         if earlier is None:
             raise
         return earlier
-    journey.cleaned()  # every page must be complete and valid before anything is kept
     OrganisationUpdate.objects.filter(
         organisation=organisation, status=OrganisationUpdate.Status.PENDING
     ).update(
@@ -158,8 +162,8 @@ def update_submit(
     )
     update = OrganisationUpdate(
         organisation=organisation,
-        survey=journey.survey,
-        answers=journey.answers,
+        survey=answers.survey,
+        answers=answers.pages,
         submission_key=submission_key,
     )
     update.full_clean()

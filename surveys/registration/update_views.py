@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from capacity_map.ratelimit import allow
 
+from ..models import OrganisationUpdate
 from ..privacy import organisation_data
 from ..rounds import services_for_round
 from ..tasks import update_link_request_send
@@ -52,7 +53,7 @@ class UpdateHomeView(UpdateJourneyMixin, View):
             survey=self.survey,
             services=services_for_round(self.survey),
         )
-        pending = self.organisation.updates.filter(status="pending").exists()
+        pending = self.organisation.updates.filter(status=OrganisationUpdate.Status.PENDING).exists()
         return render(
             request,
             "surveys/registration/update/home.html",

@@ -5,24 +5,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.datastructures import MultiValueDict
 from django.views import View
 
 from capacity_map.ratelimit import allow
+from organisations.models import Organisation
 
 from .. import submissions
+from ..fields import filled_by_a_machine
 from ..models import OrganisationUpdate
 from ..rounds import next_capacity_survey, open_capacity_survey, services_for_round
 from ..submissions import first_send
-from ..tokens import LinkProblem, organisation_for_token
-from .journey import (
-    HONEYPOT,
-    REGISTRATION_SESSION,
-    IncompleteAnswers,
-    Journey,
-    answers_from_organisation,
-    update_session_key,
-)
+from ..tokens import LinkProblem, link_check, organisation_for_token
+from .journey import IncompleteAnswers, Journey, answers_from_organisation
 from .services import possibly_registered, registration_submit, update_submit
+from .sessions import REGISTRATION_SESSION, update_session_key
 
 
 class JourneyMixin:
@@ -156,7 +153,6 @@ class StepView(JourneyMixin, View):
                 page=page,
                 form=form,
                 back_url=back,
-                honeypot=HONEYPOT if page.key == "contact" else None,
                 change=bool(self.request.GET.get("change")),
             ),
         )
@@ -176,9 +172,10 @@ class CheckView(JourneyMixin, View):
     template_name = "surveys/registration/check.html"
 
     def get(self, request, **kwargs):
-        missing = self.journey.first_unanswered()
-        if missing:
-            return redirect(self.url(missing))
+        try:
+            answers = self.journey.checked()
+        except IncompleteAnswers as missing:
+            return redirect(self.url(missing.page))
         sections = [(page, rows, self.url(page.key) + "?change=1") for page, rows in self.journey.summary()]
         # Made once per draft and kept while it is checked and changed, so a second send of it is
         # recognised; a new draft after sending gets a new key.
@@ -188,7 +185,7 @@ class CheckView(JourneyMixin, View):
             self.template_name,
             self.context(
                 sections=sections,
-                possibly_registered=self.possibly_registered(),
+                possibly_registered=self.possibly_registered(answers),
                 submission_key=submission_key,
             ),
         )
@@ -196,15 +193,14 @@ class CheckView(JourneyMixin, View):
     def submission_session_key(self):
         return f"{submissions.FIELD}:{self.session_key()}"
 
-    def possibly_registered(self):
-        return possibly_registered(self.journey)
+    def possibly_registered(self, answers):
+        return possibly_registered(answers)
 
     def post(self, request, **kwargs):
         if not allow(request, scope="registration"):
             return render(request, "surveys/registration/too_many.html", status=429)
         try:
-            honeypot = (self.journey.answers.get("contact", {}).get(HONEYPOT) or [""])[0]
-            if honeypot:
+            if filled_by_a_machine(MultiValueDict(self.journey.answers.get("contact", {}))):
                 # Filled in by a machine: look successful, keep nothing.
                 request.session.pop(self.session_key(), None)
                 request.session.pop("registered_reference", None)
@@ -219,7 +215,9 @@ class CheckView(JourneyMixin, View):
 
     def submit(self, *, submission_key):
         # Sent before (the draft is gone by then): the group the first send stored, and its reference.
-        organisation = registration_submit(journey=self.journey, submission_key=submission_key)
+        organisation = first_send(Organisation, submission_key) or registration_submit(
+            answers=self.journey.checked(), submission_key=submission_key
+        )
         self.request.session["registered_reference"] = organisation.reference
         return organisation
 
@@ -236,14 +234,20 @@ class UpdateCheckView(UpdateJourneyMixin, CheckView):
             return redirect(self.done_url(None))
         return problem
 
-    def possibly_registered(self):
+    def possibly_registered(self, answers):
         return False
 
     def submit(self, *, submission_key):
+        try:
+            answers = self.journey.checked()
+        except IncompleteAnswers:
+            # A link another request used first shows the "already used" page, whatever the answers.
+            link_check(self.organisation, self.nonce)
+            raise
         return update_submit(
             organisation=self.organisation,
             nonce=self.nonce,
-            journey=self.journey,
+            answers=answers,
             submission_key=submission_key,
         )
 

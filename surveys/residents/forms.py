@@ -5,15 +5,12 @@ from crispy_forms_gds.layout import Div, Field, Layout, Size, Submit
 from django import forms
 from django.utils.html import escape, format_html
 
-from capacity_map.validators import PlainTextFormMixin
 from organisations.models import Ward
 
-from ..fields import PreloadedModelChoiceField
+from ..fields import HoneypotForm, PreloadedModelChoiceField
 from ..models import ResidentResponse, ResidentServiceView, Survey
 from ..rounds import latest_opened
 from .selectors import RESIDENT_CHANNELS
-
-HONEYPOT = "extra_details"
 
 
 def _helper(*fields, button=None, **button_attrs):
@@ -24,23 +21,6 @@ def _helper(*fields, button=None, **button_attrs):
     if button:
         helper.layout.append(Submit("submit", button, **button_attrs))
     return helper
-
-
-class HoneypotForm(PlainTextFormMixin, forms.Form):
-    """A form with a field people never see; anything typed in it was typed by a machine."""
-
-    extra_details = forms.CharField(
-        label="Leave this field empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def filled_by_a_machine(self):
-        return bool(str(self.data.get(HONEYPOT, "")).strip())
-
-    @staticmethod
-    def honeypot_layout():
-        return Div(Field.text(HONEYPOT), css_class="govuk-visually-hidden", aria_hidden="true")
 
 
 class ServiceViewsForm(HoneypotForm):

@@ -82,7 +82,7 @@ PAGE_SPECS = {
         "public_phone": answer(""),
         "consent": answer("on", "", "off"),
         # The honeypot: people never fill it in.
-        "fax_number": honeypot,
+        "extra_details": honeypot,
     },
 }
 STEP_KEYS = [
@@ -130,7 +130,7 @@ class JourneyModel:
         return all(key in self.answers for key in needed)
 
     def honeypot_filled(self):
-        return bool(last_value(self.answers.get("contact", {}), "fax_number"))
+        return bool(last_value(self.answers.get("contact", {}), "extra_details").strip())
 
     def outcome(self):
         """What sending should do now, for Hypothesis's statistics."""
@@ -177,7 +177,7 @@ registration_step = st.one_of(
         lambda key: st.tuples(st.just("post"), st.just(key), page_data(key), st.booleans())
     ),
     st.tuples(st.just("get"), st.sampled_from([*STEP_KEYS, "check"]), st.just({}), st.booleans()),
-    st.tuples(st.just("send"), st.just("check"), form_data({"fax_number": answer("")}), st.booleans()),
+    st.tuples(st.just("send"), st.just("check"), form_data({"extra_details": answer("")}), st.booleans()),
 )
 
 

@@ -26,8 +26,12 @@ def test_one_interest_per_survey_organisation_and_service(make_interest):
 @pytest.mark.django_db
 def test_same_service_in_another_round_is_allowed(make_interest, make_survey):
     interest = make_interest()
+    last_year = make_survey(
+        opens_at=interest.survey.opens_at - datetime.timedelta(days=365),
+        closes_at=interest.survey.closes_at - datetime.timedelta(days=365),
+    )
     make_interest(
-        survey=make_survey(),
+        survey=last_year,
         organisation=interest.organisation,
         service_area=interest.service_area,
     )

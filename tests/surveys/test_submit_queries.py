@@ -56,7 +56,7 @@ def _register(name, services):
                 "contact_phone": "01632 960001",
                 "postcode": "AW1 2AB",
                 "consent": "on",
-                "fax_number": "",
+                "extra_details": "",
             },
         ),
     ]

@@ -161,7 +161,9 @@ def test_an_update_reaches_the_matrix_only_when_accepted(
         "parks": "D+G",
         "allotments": "D",
     }
-    assert not Interest.objects.filter(organisation=registered, service_area=borough["day_care"]).exists()
+    # Withdrawn, not deleted: an officer's assessment of it would be kept (test_withdrawn_interests).
+    withdrawn = Interest.objects.get(organisation=registered, service_area=borough["day_care"])
+    assert withdrawn.withdrawn_at is not None
     run_outbox_worker()
     assert "have been accepted" in mail.outbox[0].body
     # Accepting twice does nothing more.

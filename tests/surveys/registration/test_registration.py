@@ -58,7 +58,7 @@ CONTACT = {
     "public_email": "",
     "public_phone": "",
     "consent": "on",
-    "fax_number": "",
+    "extra_details": "",
 }
 
 
@@ -325,11 +325,19 @@ def test_with_no_round_open_the_profile_is_still_taken(client, borough, make_sur
 @pytest.mark.django_db
 def test_honeypot_looks_successful_but_keeps_nothing(client, borough):
     fill_in(client, ALL_PAGES[:-1])
-    client.post(step("contact"), {**CONTACT, "fax_number": "http://spam.example"})
+    client.post(step("contact"), {**CONTACT, "extra_details": "http://spam.example"})
     response = client.post(reverse("surveys:register_check"))
     assert response.url == reverse("surveys:register_done")
     assert "Registration sent" in client.get(response.url).content.decode()
     assert not Organisation.objects.filter(name=ABOUT["name"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_honeypot_is_hidden_from_people(client, borough):
+    page = client.get(step("contact")).content.decode()
+    hidden = page.split('class="govuk-visually-hidden"  aria-hidden="true">')[1].split("</form>")[0]
+    assert "Leave this field empty" in hidden
+    assert 'name="extra_details" autocomplete="off" tabindex="-1"' in hidden
 
 
 @pytest.mark.django_db
@@ -370,7 +378,7 @@ def test_forms_refuse_posts_without_a_csrf_token(borough):
 @pytest.mark.django_db
 def test_a_contact_page_posted_without_the_honeypot_field_still_submits(client, borough):
     fill_in(client, ALL_PAGES[:-1])
-    client.post(step("contact"), {k: v for k, v in CONTACT.items() if k != "fax_number"})
+    client.post(step("contact"), {k: v for k, v in CONTACT.items() if k != "extra_details"})
     response = client.post(reverse("surveys:register_check"))
     assert response.url == reverse("surveys:register_done")
     assert Organisation.objects.filter(name=ABOUT["name"]).count() == 1
