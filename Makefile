@@ -48,12 +48,13 @@ demo: install  ## Migrate and load the demo council once
 	@echo; cat .demo-logins; echo
 
 # The task worker sends the outbox's emails (to the console in development); it runs beside the
-# web server and stops with it.
+# web server and stops with it. Links in emails start with the address it serves on.
 run: demo  ## Serve the demo council on http://127.0.0.1:8000 with the task worker
 	@echo "Serving $${COUNCIL_NAME:-the demo council} on http://$(HOST):$(PORT)/ with the task worker"
-	@DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	@export DJANGO_DEBUG=1 SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
+	  $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The task worker alone (e.g. beside gunicorn in a second terminal).
 .PHONY: worker
