@@ -66,9 +66,7 @@ def update_accept(*, update: OrganisationUpdate, reviewer) -> OrganisationUpdate
     organisation.save()
     organisation.wards.set(answers.wards)
     if update.survey is not None:
-        interests_save(
-            organisation=organisation, survey=update.survey, cleaned=answers.cleaned, journey=answers
-        )
+        interests_save(organisation=organisation, answers=answers)
     update.status = OrganisationUpdate.Status.ACCEPTED
     update.reviewed_by, update.reviewed_at = reviewer, timezone.now()
     update.save()

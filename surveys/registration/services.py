@@ -35,23 +35,23 @@ def _unique_slug(name, *, exclude_pk=None):
     return slug
 
 
-def interests_save(*, organisation, survey, cleaned, journey, new_organisation=False):
-    """Make the organisation's interests in `survey` exactly the ones in the answers.
+def interests_save(*, organisation, answers: RegistrationAnswers, new_organisation=False):
+    """Make the organisation's interests in the answers' round exactly the ones it chose.
 
     A fixed number of queries however many services were chosen: a new group's interests are
     inserted together (with their history), changed ones are saved one by one. A service left out
     is marked withdrawn, not deleted: the officer's assessment of it is the council's own work.
     A withdrawn service chosen again is current again, with its assessment.
     """
-    now = timezone.now()
+    now, survey = timezone.now(), answers.survey
     existing = (
         {}
         if new_organisation
         else {i.service_area_id: i for i in Interest.objects.filter(survey=survey, organisation=organisation)}
     )
     kept, added = [], []
-    for service in dict.fromkeys(journey.chosen_services()):
-        values = interest_values(cleaned[SERVICE_PREFIX + service.slug])
+    for service in dict.fromkeys(answers.services):
+        values = interest_values(answers.cleaned[SERVICE_PREFIX + service.slug])
         interest = existing.pop(service.pk, None)
         if interest is None:
             interest = Interest(survey=survey, organisation=organisation, service_area=service)
@@ -99,13 +99,7 @@ def registration_submit(*, answers: RegistrationAnswers, submission_key=None, no
     organisation.wards.set(answers.wards)
     interests = []
     if answers.survey is not None:
-        interests = interests_save(
-            organisation=organisation,
-            survey=answers.survey,
-            cleaned=answers.cleaned,
-            journey=answers,  # the chosen services, in the journey's order
-            new_organisation=True,
-        )
+        interests = interests_save(organisation=organisation, answers=answers, new_organisation=True)
     duplicates = likely_duplicates({**values, "pk": organisation.pk}, pool)
     emails.registration_received(organisation, interests=interests, possible_duplicate=bool(duplicates))
     return organisation
