@@ -14,6 +14,10 @@ class PermanentEmailError(Exception):
     """The provider refused this email for a reason that trying again will not change."""
 
 
+# How a permanent refusal's message starts, as kept in Email.last_error: the daily retry skips it.
+REFUSED = "GOV.UK Notify refused the email"
+
+
 # Notify answers 400 for a message it will never accept (a malformed address, a missing
 # personalisation field); 403 (a bad key), 429 (rate limit) and 5xx may pass, so are retried.
 PERMANENT_STATUSES = {400}
@@ -45,7 +49,7 @@ class NotifyEmailBackend(BaseEmailBackend):
                     if self.fail_silently:
                         continue
                     if error.status_code in PERMANENT_STATUSES:
-                        raise PermanentEmailError(f"GOV.UK Notify refused the email: {error}") from error
+                        raise PermanentEmailError(f"{REFUSED}: {error}") from error
                     raise
                 references.append(response.get("id", ""))
             message.provider_reference = ",".join(filter(None, references))

@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from .backends import PermanentEmailError
+from .backends import REFUSED, PermanentEmailError
 from .models import Email
 from .tasks import send_email
 
@@ -104,7 +104,7 @@ def outbox_retry(*, now=None) -> int:
     failed = list(
         Email.objects.filter(
             status=Email.Status.FAILED, created_at__gte=now - datetime.timedelta(days=7)
-        ).exclude(last_error__startswith="GOV.UK Notify refused")
+        ).exclude(last_error__startswith=REFUSED)
     )
     for email in stuck + failed:
         email_resend(email=email)

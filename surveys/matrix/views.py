@@ -1,19 +1,16 @@
 """The capacity matrix page and its CSV and XLSX exports."""
 
-import functools
 import hashlib
-import importlib.metadata
 import logging
 import math
-from pathlib import Path
 
 from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Layout, Size, Submit
-from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -29,8 +26,9 @@ logger = logging.getLogger(__name__)
 ROWS_PER_PAGE = 50
 # Rendered filter forms stay in Django's cache, keyed by everything they show (see filter_form_html).
 FILTER_FORM_SECONDS = 60 * 60
-# What the form's markup comes from besides its fields' values and options (see _rendering_fingerprint).
-FILTER_FORM_SOURCES = ("django", "django-crispy-forms", "crispy-forms-gds")
+# Made when the process starts: each web process keeps its own renderings, so a release (new
+# processes, perhaps new form code or templates) never serves an older one.
+PROCESS_TOKEN = get_random_string(16)
 
 
 def _filter_helper():
@@ -62,14 +60,13 @@ def filter_form_html(filterset, request):
     With 150 services the form is the page's slowest part to render, and nearly every officer
     sees the same few forms. The key holds everything the form shows (what was asked for, and the
     value and label of every option it offers, loaded on every request as before), so a remembered
-    form is never out of date and nothing needs invalidating; it also holds a fingerprint of the
-    code and templates that render it, so a release that changes them starts afresh.
+    form is never out of date and nothing needs invalidating; it also holds this process's token.
     """
     form = filterset.form
     # Only the form's own fields: the page number and anything else in the link do not change it.
     asked = tuple((name, tuple(request.GET.getlist(name))) for name in form.fields if name in request.GET)
-    shown = repr((_rendering_fingerprint(), asked, _options_offered(form))).encode()
-    key = f"surveys:matrix:filter-form:{hashlib.sha256(shown).hexdigest()}"
+    shown = repr((asked, _options_offered(form))).encode()
+    key = f"surveys:matrix:filter-form:{PROCESS_TOKEN}:{hashlib.sha256(shown).hexdigest()}"
     html = _in_cache(cache.get, key)
     if html is None:
         html = render_crispy_form(form, helper=form.helper, context={"request": request})
@@ -84,20 +81,6 @@ def _in_cache(operation, *args):
     except Exception as error:  # noqa: BLE001 - any fault of the cache server (refused, timed out …)
         logger.warning("Shared cache unreachable for the matrix filter form: %s", error)
         return None
-
-
-@functools.cache
-def _rendering_fingerprint():
-    """A digest of the form libraries' versions, the matrix's form code and the GOV.UK form templates."""
-    digest = hashlib.sha256()
-    for distribution in FILTER_FORM_SOURCES:
-        digest.update(importlib.metadata.version(distribution).encode())
-    here = Path(__file__).resolve().parent
-    code = [Path(__file__).resolve(), here / "filters.py", here.parent / "fields.py"]
-    templates = sorted((settings.BASE_DIR / "templates" / "gds").rglob("*.html"))
-    for path in code + templates:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _options_offered(form):

@@ -6,15 +6,15 @@ import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from organisations.models import Organisation
-from outbox.models import Email
 from surveys.models import Interest, OrganisationUpdate, ResidentResponse, ResidentServiceView
 from surveys.registration import services
 from surveys.tokens import update_token
+from tests.concurrency import emails_to, race
 
 from .registration.test_registration import ABOUT, ALL_PAGES, CONTACT, fill_in
 from .residents.test_resident_survey import ABOUT as RESIDENT_ABOUT
@@ -32,10 +32,6 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def _emails_to(address):
-    return list(Email.objects.filter(to=address).order_by("pk").values_list("kind", flat=True))
 
 
 def _meet_at(monkeypatch, owner, name, parties=2):
@@ -56,24 +52,7 @@ def _meet_at(monkeypatch, owner, name, parties=2):
 
 def _race(*sends):
     """Each send in its own thread and connection, released together; each one's response."""
-    start = threading.Barrier(len(sends))
-    outcomes = [None] * len(sends)
-
-    def run(index, send):
-        try:
-            start.wait(timeout=10)
-            outcomes[index] = send()
-        except Exception as error:  # noqa: BLE001 - any failure must show in the assertion
-            outcomes[index] = repr(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(sends)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return [repr(o) if isinstance(o, Exception) else o for o in race(*sends)]
 
 
 def _same_browser(client):
@@ -107,7 +86,7 @@ def test_a_registration_sent_twice_at_once_is_stored_once(borough, monkeypatch):
     assert group.reference in twin.get(DONE).content.decode()
     assert Interest.objects.filter(organisation=group).count() == 2
     assert group.history.count() == 1
-    assert _emails_to(CONTACT["contact_email"]) == ["registration_received"]
+    assert emails_to(CONTACT["contact_email"]) == ["registration_received"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -180,4 +159,4 @@ def test_changes_sent_twice_at_once_are_held_once(borough, officer, settings, mo
     assert _redirects(outcomes) == [sent, sent]
     update = OrganisationUpdate.objects.get(organisation=friends)
     assert update.status == "pending" and str(update.submission_key) == key
-    assert _emails_to("community.team@example.gov.uk") == ["moderator_update"]
+    assert emails_to("community.team@example.gov.uk") == ["moderator_update"]

@@ -1,26 +1,26 @@
 """Two moderators deciding the same thing at the same moment: exactly one decision applies."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from organisations.models import Organisation
-from outbox.models import Email
 from surveys.models import OrganisationUpdate
 from surveys.moderation import services
 from surveys.registration.journey import answers_from_organisation
+from tests.concurrency import emails_to, race
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs two real connections with row locks (PostgreSQL)"
 )
 
 
-def _emails_to(address):
-    """The kinds of email queued for an address, oldest first."""
-    return list(Email.objects.filter(to=address).order_by("pk").values_list("kind", flat=True))
+def _outcome(result):
+    """What one moderator got: "applied", the refusal's message, or the unexpected failure."""
+    if isinstance(result, ValidationError):
+        return result.messages[0]
+    return repr(result) if isinstance(result, Exception) else "applied"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,26 +33,11 @@ def test_the_same_update_is_applied_once(borough, officer, admin_user_):
         organisation=friends, survey=borough["current"], answers=answers
     )
     history_before = friends.history.count()
-    start = threading.Barrier(2)
-    outcomes = []
-
-    def accept(reviewer):
-        try:
-            start.wait(timeout=10)
-            services.update_accept(update=update, reviewer=reviewer)
-            outcomes.append("accepted")
-        except ValidationError as error:
-            outcomes.append(error.messages[0])
-        except Exception as error:  # noqa: BLE001 - any other failure must show in the assertion
-            outcomes.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=accept, args=(user,)) for user in (officer, admin_user_)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = race(
+        lambda: services.update_accept(update=update, reviewer=officer),
+        lambda: services.update_accept(update=update, reviewer=admin_user_),
+    )
+    outcomes = [_outcome(r) if isinstance(r, Exception) else "accepted" for r in results]
 
     assert sorted(outcomes) == ["This update has already been dealt with.", "accepted"]
     update.refresh_from_db()
@@ -63,27 +48,7 @@ def test_the_same_update_is_applied_once(borough, officer, admin_user_):
 
 def _race(*decisions):
     """Run each decision in its own thread and connection, all released at once; what each got."""
-    start = threading.Barrier(len(decisions))
-    outcomes = [None] * len(decisions)
-
-    def run(index, decide):
-        try:
-            start.wait(timeout=10)
-            decide()
-            outcomes[index] = "applied"
-        except ValidationError as error:
-            outcomes[index] = error.messages[0]
-        except Exception as error:  # noqa: BLE001 - any other failure must show in the assertion
-            outcomes[index] = repr(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(decisions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    return [_outcome(result) for result in race(*decisions)]
 
 
 def _named(user, first_name, last_name):
@@ -121,7 +86,7 @@ def test_approve_and_reject_at_once_apply_one_decision_and_send_one_email(
     assert _decided_by(group) in loser
     assert group.reviewed_by == (officer if group.status == "approved" else admin_user_)
     assert group.status_reason == ("" if group.status == "approved" else "Outside the borough.")
-    assert _emails_to(group.contact_email) == [f"registration_{group.status}"]
+    assert emails_to(group.contact_email) == [f"registration_{group.status}"]
     assert list(group.history.values_list("status", flat=True)) == [group.status, "pending"]
 
 
@@ -139,5 +104,5 @@ def test_two_approvals_at_once_send_one_link(officer, admin_user_, make_organisa
     assert outcomes.count("applied") == 1, outcomes
     assert _decided_by(group) in [outcome for outcome in outcomes if outcome != "applied"][0]
     assert group.status == "approved"
-    assert _emails_to(group.contact_email) == ["registration_approved"]
+    assert emails_to(group.contact_email) == ["registration_approved"]
     assert list(group.history.values_list("status", flat=True)) == ["approved", "pending"]
